@@ -1,0 +1,168 @@
+package caseflow
+
+// The contract between the API and the case workflow: names and payloads of
+// every message. Updates answer yes (the new case) or no (an *Error whose code
+// says why); queries read live state; signals are fire-and-forget.
+
+// TaskQueue is where case workflows and their activities run.
+const TaskQueue = "caseflow"
+
+// CaseWorkflowName is the registered name of the case workflow.
+const CaseWorkflowName = "Case"
+
+// WorkflowID is the Temporal workflow ID of a case. It carries only the case
+// number, never customer data.
+func WorkflowID(number string) string { return "case-" + number }
+
+// Search attributes kept current by the workflow so operators can find cases.
+const (
+	SearchNumber      = "CaseNumber"
+	SearchStatus      = "CaseStatus"
+	SearchPriority    = "CasePriority"
+	SearchTier        = "CaseTier"
+	SearchAssignee    = "CaseAssignee"
+	SearchChannel     = "CaseChannel"
+	SearchSLABreached = "CaseSLABreached"
+)
+
+// Intake opens a case: the workflow's first input.
+type Intake struct {
+	Number      string   `json:"number"`
+	Channel     Channel  `json:"channel"`
+	Category    Category `json:"category"`
+	Customer    Customer `json:"customer"`
+	Subject     string   `json:"subject"`
+	Description string   `json:"description"`
+	Amount      *float64 `json:"amount,omitempty"`
+	Flags       []Flag   `json:"flags,omitempty"`
+	Assignee    string   `json:"assignee,omitempty"`
+	// Priority overrides the policy's rules when set; PriorityReason says why.
+	Priority       Priority `json:"priority,omitempty"`
+	PriorityReason string   `json:"priority_reason,omitempty"`
+	// Contacts is how many earlier contacts the customer made about this
+	// matter (the repeat-contact rule counts them).
+	Contacts int  `json:"contacts,omitempty"`
+	By       User `json:"by"`
+}
+
+// Message names. Each update's payload is the type named in its comment and
+// its result is the case after the change.
+const (
+	// UpdateIntake (no payload) waits until intake is recorded and returns the
+	// case; the API sends it with the start so the caller gets the case back.
+	UpdateIntake = "intake"
+	// UpdateInteraction takes an Interaction.
+	UpdateInteraction = "interaction"
+	// UpdateAssign takes an Assign.
+	UpdateAssign = "assign"
+	// UpdatePriority takes a PriorityChange.
+	UpdatePriority = "set-priority"
+	// UpdateFlags takes a RaiseFlags.
+	UpdateFlags = "raise-flags"
+	// UpdateWait takes a Wait: the case waits on the customer, clocks pause.
+	UpdateWait = "wait"
+	// UpdateCustomerReply takes a CustomerReply: the customer answered.
+	UpdateCustomerReply = "customer-reply"
+	// UpdateEscalate takes an Escalate: climb one tier.
+	UpdateEscalate = "escalate"
+	// UpdateAcknowledgeEscalation takes an Acknowledge: the new tier takes it.
+	UpdateAcknowledgeEscalation = "acknowledge-escalation"
+	// UpdateResolve takes a Resolve.
+	UpdateResolve = "resolve"
+	// UpdateReopen takes a Reopen.
+	UpdateReopen = "reopen"
+	// UpdateClose takes a Close.
+	UpdateClose = "close"
+
+	// QueryCase returns the live Case.
+	QueryCase = "case"
+
+	// SignalCustomerReply carries a CustomerReply that arrived by email.
+	SignalCustomerReply = "customer-replied"
+)
+
+// InteractionKind is what an agent did with or for the customer.
+type InteractionKind string
+
+const (
+	InteractionReply InteractionKind = "reply" // emails the customer
+	InteractionNote  InteractionKind = "note"  // internal
+	InteractionCall  InteractionKind = "call"
+	InteractionChat  InteractionKind = "chat"
+)
+
+// InteractionKinds lists every kind.
+var InteractionKinds = []InteractionKind{InteractionReply, InteractionNote, InteractionCall, InteractionChat}
+
+// Interaction is an agent's reply, note, call or chat, with its handle time.
+type Interaction struct {
+	Kind          InteractionKind `json:"kind"`
+	Body          string          `json:"body"`
+	HandleSeconds int64           `json:"handle_seconds"`
+	By            User            `json:"by"`
+}
+
+// Assign gives the case to a member of staff (by email).
+type Assign struct {
+	Assignee string `json:"assignee"`
+	By       User   `json:"by"`
+}
+
+// PriorityChange overrides the priority, with a reason.
+type PriorityChange struct {
+	Priority Priority `json:"priority"`
+	Reason   string   `json:"reason"`
+	By       User     `json:"by"`
+}
+
+// RaiseFlags raises flags on the case.
+type RaiseFlags struct {
+	Flags  []Flag `json:"flags"`
+	Reason string `json:"reason"`
+	By     User   `json:"by"`
+}
+
+// Wait puts the case in waiting_on_customer.
+type Wait struct {
+	Reason string `json:"reason"`
+	By     User   `json:"by"`
+}
+
+// CustomerReply records that the customer answered.
+type CustomerReply struct {
+	Body string `json:"body"`
+	// Via is where the reply came from: "api" (an agent logged it), "email".
+	Via string `json:"via"`
+	By  User   `json:"by"`
+}
+
+// Escalate moves the case one tier up, with a reason.
+type Escalate struct {
+	Reason string `json:"reason"`
+	By     User   `json:"by"`
+}
+
+// Acknowledge is the escalated tier taking the case.
+type Acknowledge struct {
+	Note string `json:"note"`
+	By   User   `json:"by"`
+}
+
+// Resolve resolves the case.
+type Resolve struct {
+	Resolution string `json:"resolution"`
+	RootCause  string `json:"root_cause"`
+	By         User   `json:"by"`
+}
+
+// Reopen reopens a resolved or closed case inside the reopen window.
+type Reopen struct {
+	Reason string `json:"reason"`
+	By     User   `json:"by"`
+}
+
+// Close closes a resolved case before its reopen window ends.
+type Close struct {
+	Reason string `json:"reason"`
+	By     User   `json:"by"`
+}

@@ -1,0 +1,81 @@
+package workflows
+
+import (
+	"time"
+
+	"caseflow"
+	"caseflow/mail"
+	"caseflow/policy"
+)
+
+// Input starts a case (Intake) or carries it across continue-as-new (State).
+type Input struct {
+	Intake *caseflow.Intake `json:"intake,omitempty"`
+	State  *State           `json:"state,omitempty"`
+	// HistoryLimit continues the case as new once its history has this many
+	// events; zero leaves it to the server's suggestion. Tests lower it.
+	HistoryLimit int `json:"history_limit,omitempty"`
+}
+
+// State is everything a case workflow knows, in one struct so that
+// continue-as-new carries it whole.
+type State struct {
+	Policy *policy.Policy `json:"policy"`
+	Case   caseflow.Case  `json:"case"`
+
+	// Seq is the last timeline event issued; Recorded the last one written
+	// to Postgres. Events and emails wait in Pending and Mail until written
+	// or sent; their keys come from Seq, so retries and new runs cannot collide.
+	Seq      int64            `json:"seq"`
+	Recorded int64            `json:"recorded"`
+	Pending  []caseflow.Event `json:"pending,omitempty"`
+	Mail     []Outgoing       `json:"mail,omitempty"`
+	// Later holds staff alerts held back until business hours.
+	Later []Outgoing `json:"later,omitempty"`
+
+	FirstResponse Clock `json:"first_response"`
+	Resolution    Clock `json:"resolution"`
+
+	// Ack is the escalation waiting for its tier to take it.
+	Ack *PendingAck `json:"ack,omitempty"`
+	// Wait is set while the case waits on the customer.
+	Wait *Waiting `json:"wait,omitempty"`
+
+	// RepeatEscalated is set once the repeat-contact rule has escalated in
+	// this open period; PriorityOverridden once an agent set the priority.
+	RepeatEscalated    bool      `json:"repeat_escalated"`
+	PriorityOverridden bool      `json:"priority_overridden"`
+	ExpectedBy         time.Time `json:"expected_by"` // the resolution time last promised to the customer
+	ReopenUntil        time.Time `json:"reopen_until"`
+
+	// Search holds the search attribute values last written.
+	Search map[string]string `json:"search,omitempty"`
+}
+
+// PendingAck is an escalation (or a start above the agent tier) waiting for
+// someone of Tier to acknowledge it by Due.
+type PendingAck struct {
+	Tier   caseflow.Tier `json:"tier"`
+	Due    time.Time     `json:"due"`
+	Since  time.Time     `json:"since"`
+	Climbs int           `json:"climbs"`
+}
+
+// Waiting tracks follow-ups while the case waits on the customer.
+type Waiting struct {
+	Since     time.Time `json:"since"`
+	Reason    string    `json:"reason"`
+	Reminders int       `json:"reminders"` // follow-up reminders sent so far
+}
+
+// Outgoing is an email the workflow decided to send: to the customer (To
+// set) or to the staff of some roles (Roles set). Key makes it idempotent.
+type Outgoing struct {
+	Key      string          `json:"key"`
+	Template string          `json:"template"`
+	To       string          `json:"to,omitempty"`
+	ToName   string          `json:"to_name,omitempty"`
+	Roles    []caseflow.Role `json:"roles,omitempty"`
+	Data     mail.Data       `json:"data"`
+	At       time.Time       `json:"at,omitempty"` // not before (staff alerts out of hours)
+}
