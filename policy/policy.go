@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -25,6 +26,8 @@ import (
 	"caseflow"
 	"caseflow/sla"
 )
+
+var quoted = regexp.MustCompile(`"([^"]+)"`)
 
 //go:embed default.yaml
 var defaultYAML []byte
@@ -212,6 +215,15 @@ func Parse(data []byte) (*Policy, error) {
 		var ye yaml.Error
 		if errors.As(err, &ye) && ye.GetToken() != nil {
 			return nil, fmt.Errorf("line %d: %s", ye.GetToken().Position.Line, ye.GetMessage())
+		}
+		// A value's own parser (a duration, say) does not know its line:
+		// find the line holding the value it quotes.
+		if m := quoted.FindStringSubmatch(err.Error()); m != nil {
+			for i, line := range strings.Split(string(data), "\n") {
+				if strings.Contains(line, m[1]) {
+					return nil, fmt.Errorf("line %d: %w", i+1, err)
+				}
+			}
 		}
 		return nil, err
 	}

@@ -29,7 +29,8 @@ func Case(ctx workflow.Context, in Input) error {
 
 type caseWorkflow struct {
 	*State
-	historyLimit int
+	eventsPerRun int
+	runStart     int64 // Seq when this run began
 	intake       *caseflow.Intake
 	// changed wakes the main loop when a handler changed something it must look at.
 	changed bool
@@ -47,7 +48,7 @@ var (
 		// pauses. Permanent refusals come back as a result, not an error.
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Minute},
 	}
-	policyOptions = workflow.LocalActivityOptions{
+	policyOptions = workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumInterval: 10 * time.Second},
 	}
@@ -56,20 +57,24 @@ var (
 // setup pins the policy on a new case (or takes the carried state) and
 // registers every message handler before anything can block.
 func setup(ctx workflow.Context, in Input) (*caseWorkflow, error) {
-	w := &caseWorkflow{State: in.State, historyLimit: in.HistoryLimit, intake: in.Intake}
+	w := &caseWorkflow{State: in.State, eventsPerRun: in.EventsPerRun, intake: in.Intake}
+	if w.eventsPerRun <= 0 {
+		w.eventsPerRun = DefaultEventsPerRun
+	}
 	if w.State == nil {
 		if in.Intake == nil {
 			return nil, temporal.NewNonRetryableApplicationError("a case starts with an intake", "invalid_input", nil)
 		}
 		w.State = &State{}
 	}
+	w.runStart = w.Seq
 	if err := w.register(ctx); err != nil {
 		return nil, err
 	}
 	if w.Policy == nil {
 		var a *activities.Activities
-		lctx := workflow.WithLocalActivityOptions(ctx, policyOptions)
-		if err := workflow.ExecuteLocalActivity(lctx, a.CurrentPolicy).Get(ctx, &w.Policy); err != nil {
+		actx := workflow.WithActivityOptions(ctx, policyOptions)
+		if err := workflow.ExecuteActivity(actx, a.CurrentPolicy).Get(ctx, &w.Policy); err != nil {
 			return nil, err
 		}
 	}
@@ -115,8 +120,7 @@ func (w *caseWorkflow) finished(now time.Time) bool {
 }
 
 func (w *caseWorkflow) shouldContinueAsNew(ctx workflow.Context) bool {
-	info := workflow.GetInfo(ctx)
-	return info.GetContinueAsNewSuggested() || (w.historyLimit > 0 && info.GetCurrentHistoryLength() >= w.historyLimit)
+	return workflow.GetInfo(ctx).GetContinueAsNewSuggested() || w.Seq-w.runStart >= int64(w.eventsPerRun)
 }
 
 func (w *caseWorkflow) continueAsNew(ctx workflow.Context) error {
@@ -130,7 +134,7 @@ func (w *caseWorkflow) continueAsNew(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool { return w.idle() && workflow.AllHandlersFinished(ctx) }); err != nil {
 		return err
 	}
-	return workflow.NewContinueAsNewError(ctx, Case, Input{State: w.State, HistoryLimit: w.historyLimit})
+	return workflow.NewContinueAsNewError(ctx, Case, Input{State: w.State, EventsPerRun: w.eventsPerRun})
 }
 
 // record appends a timeline event and returns its sequence number.

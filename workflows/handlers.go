@@ -187,6 +187,9 @@ func update[T any](ctx workflow.Context, w *caseWorkflow, name string, validate 
 			if err := workflow.Await(ctx, func() bool { return w.Case.Number != "" }); err != nil {
 				return caseflow.Case{}, err
 			}
+			if err := validate(in); err != nil {
+				return caseflow.Case{}, err // it raced intake; judged now the case exists
+			}
 			apply(ctx, in)
 			seq := w.Seq
 			if err := workflow.Await(ctx, func() bool { return w.Recorded >= seq }); err != nil {

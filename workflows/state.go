@@ -12,10 +12,15 @@ import (
 type Input struct {
 	Intake *caseflow.Intake `json:"intake,omitempty"`
 	State  *State           `json:"state,omitempty"`
-	// HistoryLimit continues the case as new once its history has this many
-	// events; zero leaves it to the server's suggestion. Tests lower it.
-	HistoryLimit int `json:"history_limit,omitempty"`
+	// EventsPerRun continues the case as new once a run has recorded this
+	// many timeline events (zero: DefaultEventsPerRun), or sooner when the
+	// server suggests it. Tests lower it.
+	EventsPerRun int `json:"events_per_run,omitempty"`
 }
+
+// DefaultEventsPerRun keeps a run's history well under Temporal's limits:
+// each event costs a handful of history events.
+const DefaultEventsPerRun = 1000
 
 // State is everything a case workflow knows, in one struct so that
 // continue-as-new carries it whole.
