@@ -3,6 +3,7 @@ package workflows
 import (
 	"strconv"
 
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -21,13 +22,16 @@ var (
 	searchSLABreached = temporal.NewSearchAttributeKeyBool(caseflow.SearchSLABreached)
 )
 
-// SearchAttributes lists the keys the namespace must know.
-func SearchAttributes() temporal.SearchAttributes {
-	return temporal.NewSearchAttributes(
-		searchNumber.ValueSet(""), searchStatus.ValueSet(""), searchPriority.ValueSet(""),
-		searchTier.ValueSet(""), searchAssignee.ValueSet(""), searchChannel.ValueSet(""),
-		searchSLABreached.ValueSet(false),
-	)
+// SearchAttributeTypes lists the attributes the namespace must know, with
+// their index types.
+var SearchAttributeTypes = map[string]enums.IndexedValueType{
+	caseflow.SearchNumber:      enums.INDEXED_VALUE_TYPE_KEYWORD,
+	caseflow.SearchStatus:      enums.INDEXED_VALUE_TYPE_KEYWORD,
+	caseflow.SearchPriority:    enums.INDEXED_VALUE_TYPE_KEYWORD,
+	caseflow.SearchTier:        enums.INDEXED_VALUE_TYPE_KEYWORD,
+	caseflow.SearchAssignee:    enums.INDEXED_VALUE_TYPE_KEYWORD,
+	caseflow.SearchChannel:     enums.INDEXED_VALUE_TYPE_KEYWORD,
+	caseflow.SearchSLABreached: enums.INDEXED_VALUE_TYPE_BOOL,
 }
 
 // syncSearch writes the search attributes that changed since the last write,
