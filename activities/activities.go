@@ -59,7 +59,27 @@ type Record struct {
 // RecordEvents writes events and the read model. Events are keyed by case
 // number and sequence, so a retry writes nothing twice.
 func (a *Activities) RecordEvents(ctx context.Context, r Record) error {
+	defer keepAlive(ctx)()
 	return a.Store.ApplyEvents(ctx, r.Case, r.Events)
+}
+
+// keepAlive heartbeats every second until the returned stop is called.
+func keepAlive(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	activity.RecordHeartbeat(ctx)
+	go func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				activity.RecordHeartbeat(ctx)
+			}
+		}
+	}()
+	return cancel
 }
 
 // EmailRequest is an email to one customer.
@@ -82,6 +102,7 @@ type SendResult struct {
 // most once. Provider throttling and outages are returned as errors for the
 // retry policy; a permanent refusal is a result, recorded as failed.
 func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (SendResult, error) {
+	defer keepAlive(ctx)()
 	r.Data.StatusURL = a.link("c", "/c/", r.Number)
 	return a.send(ctx, r)
 }
@@ -99,6 +120,7 @@ type StaffAlert struct {
 // NotifyStaff emails each user of the alert's roles (or its assignee). Each
 // recipient has their own outbox key, so a retry only sends what is missing.
 func (a *Activities) NotifyStaff(ctx context.Context, s StaffAlert) (int, error) {
+	defer keepAlive(ctx)()
 	var to []caseflow.User
 	if s.Assignee != "" {
 		to = []caseflow.User{{Email: s.Assignee}}

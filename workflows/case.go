@@ -37,13 +37,17 @@ type caseWorkflow struct {
 }
 
 var (
+	// Activities heartbeat while they run, so a worker that dies mid-call is
+	// noticed within HeartbeatTimeout and the call retried on another.
 	recordOptions = workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
+		HeartbeatTimeout:    5 * time.Second,
 		// The timeline must be written whatever it takes: retry until Postgres is back.
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 	}
 	mailOptions = workflow.ActivityOptions{
-		StartToCloseTimeout: time.Minute,
+		StartToCloseTimeout: 2 * time.Minute,
+		HeartbeatTimeout:    5 * time.Second,
 		// Providers throttle and fail for a while; keep trying with long
 		// pauses. Permanent refusals come back as a result, not an error.
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Minute},
@@ -313,7 +317,9 @@ func (w *caseWorkflow) open(ctx workflow.Context, in caseflow.Intake) {
 
 func (w *caseWorkflow) facts() policy.Facts {
 	c := &w.Case
-	return policy.Facts{Category: c.Category, Channel: c.Channel, Flags: c.Flags, Amount: c.Amount, VIP: c.Customer.VIP, Contacts: c.Contacts}
+	// A vip flag makes the customer a VIP for the rules, whoever raised it.
+	vip := c.Customer.VIP || c.HasFlag(caseflow.FlagVIP)
+	return policy.Facts{Category: c.Category, Channel: c.Channel, Flags: c.Flags, Amount: c.Amount, VIP: vip, Contacts: c.Contacts}
 }
 
 // checkTriggers escalates once for newly raised flags that call for it, and
@@ -347,6 +353,26 @@ func (w *caseWorkflow) escalate(ctx workflow.Context, now time.Time, actor, trig
 		w.alertStaff(now, seq, rolesFor(c.Tier), false, mail.Data{Headline: "Reminder: this case needs the top tier", Reason: reason, DueBy: w.when(w.Ack.Due)})
 		return
 	}
+	w.escalateTo(ctx, now, actor, next, trigger, reason)
+}
+
+// escalateIfPriorityCalls sends the case straight to the tier its priority
+// starts at when that is above its own: a case that turns critical after
+// intake goes to a manager at once, as a critical intake does.
+func (w *caseWorkflow) escalateIfPriorityCalls(ctx workflow.Context, now time.Time, actor string) bool {
+	pr := w.Case.Priority
+	tier := w.Policy.Targets.Priorities[pr].StartTier
+	if tier == "" || tier.Rank() <= w.Case.Tier.Rank() {
+		return false
+	}
+	w.escalateTo(ctx, now, actor, tier, "priority", fmt.Sprintf("%s priority goes straight to %s", pr, tier))
+	return true
+}
+
+// escalateTo moves the case up to tier next, tells that tier and the
+// customer, and starts the acknowledgement deadline.
+func (w *caseWorkflow) escalateTo(ctx workflow.Context, now time.Time, actor string, next caseflow.Tier, trigger, reason string) {
+	c := &w.Case
 	from := c.Tier
 	c.Tier = next
 	if c.Status.Open() && c.Status != caseflow.StatusWaitingOnCustomer {
@@ -356,7 +382,11 @@ func (w *caseWorkflow) escalate(ctx workflow.Context, now time.Time, actor, trig
 	seq := w.record(ctx, actor, caseflow.EventEscalated, map[string]any{
 		"from": from, "to": next, "trigger": trigger, "reason": reason, "acknowledge_by": w.Ack.Due,
 	})
-	w.alertStaff(now, seq, rolesFor(next), false, mail.Data{Headline: "Escalated to you", Reason: reason, DueBy: w.when(w.Ack.Due)})
+	headline := "Escalated to you"
+	if c.Priority == caseflow.PriorityCritical {
+		headline = "URGENT: critical case escalated to you"
+	}
+	w.alertStaff(now, seq, rolesFor(next), false, mail.Data{Headline: headline, Reason: reason, DueBy: w.when(w.Ack.Due)})
 	// The customer hears at once, whatever the hour, with the time we now promise.
 	expected := w.Resolution.Due
 	if !w.Resolution.Due.After(now) {

@@ -18,8 +18,6 @@ import (
 	"syscall"
 	"time"
 
-	"go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
@@ -32,7 +30,6 @@ import (
 	"caseflow/policy"
 	"caseflow/postgres"
 	"caseflow/worker"
-	"caseflow/workflows"
 )
 
 const usage = `caseflow — customer-service cases that run the SOP by themselves
@@ -260,34 +257,12 @@ func connectTemporal(ctx context.Context, cfg config, log *slog.Logger, devServe
 			logFile.Close()
 		}
 	}
-	if err := ensureSearchAttributes(ctx, tc, cfg.TemporalNamespace); err != nil {
+	if err := worker.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace); err != nil {
 		tc.Close()
 		stop()
 		return nil, nil, err
 	}
 	return tc, stop, nil
-}
-
-// ensureSearchAttributes adds whichever of caseflow's search attributes the
-// namespace lacks; it is idempotent.
-func ensureSearchAttributes(ctx context.Context, tc client.Client, ns string) error {
-	have, err := tc.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: ns})
-	if err != nil {
-		return fmt.Errorf("listing search attributes: %w", err)
-	}
-	missing := map[string]enums.IndexedValueType{}
-	for name, typ := range workflows.SearchAttributeTypes {
-		if _, ok := have.GetCustomAttributes()[name]; !ok {
-			missing[name] = typ
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	if _, err := tc.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{Namespace: ns, SearchAttributes: missing}); err != nil {
-		return fmt.Errorf("adding search attributes: %w", err)
-	}
-	return nil
 }
 
 // temporalBinary finds the Temporal CLI: TEMPORAL_BIN, beside this binary
