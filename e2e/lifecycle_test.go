@@ -87,7 +87,7 @@ func TestCaseLifecycleOverHTTP(t *testing.T) {
 	got := eventTypes(s.timeline(n))
 	want := []caseflow.EventType{
 		caseflow.EventOpened, caseflow.EventPrioritySet, caseflow.EventFirstResponseMet, caseflow.EventAcknowledged,
-		caseflow.EventInteraction, caseflow.EventWaitingOnCustomer, caseflow.EventCustomerReplied, caseflow.EventClocksResumed,
+		caseflow.EventInteraction, caseflow.EventWaitingOnCustomer, caseflow.EventClocksPaused, caseflow.EventCustomerReplied, caseflow.EventClocksResumed,
 		caseflow.EventResolved, caseflow.EventClosed,
 	}
 	if !slices.Equal(got, want) {

@@ -212,13 +212,14 @@ func (w *caseWorkflow) emailCustomer(seq int64, template string, d mail.Data) {
 }
 
 // alertStaff queues an alert to the users of roles (or to the assignee when
-// set and toAssignee). Out of business hours it waits for the next opening.
+// set and toAssignee). Out of business hours it waits for the next opening,
+// unless the case is critical: the SOP says those are addressed at once.
 func (w *caseWorkflow) alertStaff(now time.Time, seq int64, roles []caseflow.Role, toAssignee bool, d mail.Data) {
 	o := Outgoing{Key: fmt.Sprintf("%s/%d/staff", w.Case.Number, seq), Template: mail.StaffAlert, Roles: roles, Data: w.mailData(d)}
 	if toAssignee && w.Case.Assignee != "" {
 		o.To = w.Case.Assignee
 	}
-	if open := w.cal().NextOpen(now); open.After(now) {
+	if open := w.cal().NextOpen(now); open.After(now) && w.Case.Priority != caseflow.PriorityCritical {
 		o.At = open
 		w.Later = append(w.Later, o)
 		return

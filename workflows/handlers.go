@@ -268,6 +268,7 @@ func (w *caseWorkflow) changePriority(ctx workflow.Context, in caseflow.Priority
 	w.record(ctx, in.By.Actor(), caseflow.EventPriorityChanged, map[string]any{
 		"from": from, "to": in.Priority, "reason": in.Reason, "resolution_due": w.Resolution.Due,
 	})
+	w.escalateIfPriorityCalls(ctx, now, in.By.Actor())
 }
 
 func (w *caseWorkflow) newFlags(flags []caseflow.Flag) []caseflow.Flag {
@@ -286,6 +287,7 @@ func (w *caseWorkflow) raiseFlags(ctx workflow.Context, in caseflow.RaiseFlags) 
 	w.Case.Flags = append(w.Case.Flags, fresh...)
 	w.record(ctx, in.By.Actor(), caseflow.EventFlagsRaised, map[string]any{"flags": fresh, "reason": in.Reason})
 	// Flags can only raise the priority the rules give, never lower an agent's choice.
+	jumped := false
 	if pr, rule := w.Policy.Priority(w.facts()); !w.PriorityOverridden && rank(pr) < rank(w.Case.Priority) {
 		from := w.Case.Priority
 		w.Case.Priority = pr
@@ -294,6 +296,10 @@ func (w *caseWorkflow) raiseFlags(ctx workflow.Context, in caseflow.RaiseFlags) 
 		w.record(ctx, caseflow.ActorSystem, caseflow.EventPriorityChanged, map[string]any{
 			"from": from, "to": pr, "reason": "rule matched: " + w.Policy.PriorityRules[rule].Describe(), "resolution_due": w.Resolution.Due,
 		})
+		jumped = w.escalateIfPriorityCalls(ctx, now, caseflow.ActorSystem)
+	}
+	if jumped {
+		fresh = nil // already at the tier the priority calls for: one escalation, not two
 	}
 	w.checkTriggers(ctx, now, fresh, in.By.Actor())
 }
@@ -305,12 +311,15 @@ func (w *caseWorkflow) wait(ctx workflow.Context, in caseflow.Wait) {
 	cal := w.cal()
 	w.Case.Status = caseflow.StatusWaitingOnCustomer
 	w.Wait = &Waiting{Since: now, Reason: in.Reason}
-	w.FirstResponse.Pause(cal, now)
-	w.Resolution.Pause(cal, now)
-	w.record(ctx, in.By.Actor(), caseflow.EventWaitingOnCustomer, map[string]any{
-		"reason": in.Reason, "first_reminder_at": w.followUpAt(),
-		"resolution_remaining_seconds": int64(w.Resolution.Left.Seconds()),
-	})
+	w.record(ctx, in.By.Actor(), caseflow.EventWaitingOnCustomer, map[string]any{"reason": in.Reason, "first_reminder_at": w.followUpAt()})
+	frPaused, resPaused := w.FirstResponse.Pause(cal, now), w.Resolution.Pause(cal, now)
+	if frPaused || resPaused {
+		w.record(ctx, caseflow.ActorSystem, caseflow.EventClocksPaused, map[string]any{
+			"reason":                           "waiting on the customer",
+			"first_response_remaining_seconds": int64(w.FirstResponse.Left.Seconds()),
+			"resolution_remaining_seconds":     int64(w.Resolution.Left.Seconds()),
+		})
+	}
 }
 
 func (w *caseWorkflow) acknowledge(ctx workflow.Context, in caseflow.Acknowledge) {
