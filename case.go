@@ -81,6 +81,8 @@ type Case struct {
 	// AutoResolved is set when the case resolved itself after follow-ups
 	// went unanswered (not first-contact resolution, not surveyed).
 	AutoResolved bool `json:"auto_resolved"`
+	// Survey is the satisfaction survey of the last resolution, if any.
+	Survey *Survey `json:"survey,omitempty"`
 	// ExpectedBy is the resolution time last promised to the customer.
 	ExpectedBy *time.Time `json:"expected_by,omitempty"`
 	// AwaitingAck is the escalation waiting for its tier to take the case.
@@ -88,6 +90,31 @@ type Case struct {
 	// Version is the sequence number of the last event applied; the read model
 	// never goes backwards.
 	Version int64 `json:"version"`
+}
+
+// SurveyStatus is where a satisfaction survey stands.
+type SurveyStatus string
+
+const (
+	SurveyScheduled SurveyStatus = "scheduled"
+	SurveySent      SurveyStatus = "sent"
+	SurveyAnswered  SurveyStatus = "answered"
+	SurveyExpired   SurveyStatus = "expired"
+	SurveyCancelled SurveyStatus = "cancelled" // the case reopened before an answer
+)
+
+// Survey is a CSAT/NPS survey sent after a resolution.
+type Survey struct {
+	ID         string       `json:"id"`
+	Status     SurveyStatus `json:"status"`
+	SendAt     time.Time    `json:"send_at"`
+	SentAt     *time.Time   `json:"sent_at,omitempty"`
+	ExpiresAt  *time.Time   `json:"expires_at,omitempty"`
+	AnsweredAt *time.Time   `json:"answered_at,omitempty"`
+	CSAT       *int         `json:"csat,omitempty"`
+	NPS        *int         `json:"nps,omitempty"`
+	Comment    string       `json:"comment,omitempty"`
+	Low        bool         `json:"low,omitempty"` // opened a close-the-loop task
 }
 
 // AwaitingAck is an escalation that Tier must acknowledge by Due.
@@ -155,6 +182,14 @@ const (
 	EventApprovalDecided      EventType = "approval_decided"
 	EventExceptionRequested   EventType = "exception_requested"
 	EventExceptionFormOverdue EventType = "exception_form_overdue"
+	EventSurveySent           EventType = "survey_sent"
+	EventSurveyReminded       EventType = "survey_reminder_sent"
+	EventSurveyAnswered       EventType = "survey_answered"
+	EventSurveyExpired        EventType = "survey_expired"
+	EventSurveyCancelled      EventType = "survey_cancelled"
+	EventCloseTheLoopOpened   EventType = "close_the_loop_opened"
+	EventCloseTheLoopDone     EventType = "close_the_loop_done"
+	EventEmailBounced         EventType = "email_bounced"
 )
 
 // Event is one entry of a case's timeline: who did what, when and why.

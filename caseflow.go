@@ -117,9 +117,14 @@ const (
 	FlagPRRisk              Flag = "pr_risk"
 	FlagSafety              Flag = "safety"
 	FlagVIP                 Flag = "vip"
+	// FlagCloseTheLoop marks a case whose survey score was low, until a team
+	// lead records the follow-up with the customer.
+	FlagCloseTheLoop Flag = "close_the_loop"
+	// FlagExceptionFormOverdue marks a case whose SOP exception form is late.
+	FlagExceptionFormOverdue Flag = "exception_form_overdue"
 )
 
-// Flags lists every flag a user may raise.
+// Flags lists every flag a user may raise; the workflow raises the others.
 var Flags = []Flag{FlagSupervisorRequested, FlagLegalThreat, FlagHarassment, FlagPRRisk, FlagSafety, FlagVIP}
 
 func (f Flag) Valid() bool { return slices.Contains(Flags, f) }
@@ -164,9 +169,14 @@ type User struct {
 	Role  Role   `json:"role"`
 }
 
-// Actor names who did something on the timeline: a user's email, or one of
-// the two non-user actors.
-func (u User) Actor() string { return u.Email }
+// Actor names who did something on the timeline: a user's email. The zero
+// User is the customer (acting through a signed page or an email).
+func (u User) Actor() string {
+	if u.Email == "" {
+		return ActorCustomer
+	}
+	return u.Email
+}
 
 const (
 	ActorSystem   = "system"   // the workflow itself: timers, rules

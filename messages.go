@@ -74,6 +74,15 @@ const (
 	// UpdateClose takes a Close.
 	UpdateClose = "close"
 
+	// UpdateSurveyAnswer takes a SurveyAnswer from the customer's survey page.
+	UpdateSurveyAnswer = "survey-answer"
+	// UpdateCloseTheLoop takes a CloseTheLoop: a team lead followed up on a
+	// low survey score.
+	UpdateCloseTheLoop = "close-the-loop"
+	// UpdateCustomerEscalate takes a CustomerEscalate: the customer asked for
+	// a supervisor from the case status page.
+	UpdateCustomerEscalate = "customer-escalate"
+
 	// QueryCase returns the live Case.
 	QueryCase = "case"
 
@@ -165,4 +174,24 @@ type Reopen struct {
 type Close struct {
 	Reason string `json:"reason"`
 	By     User   `json:"by"`
+}
+
+// SurveyAnswer is the customer's answer to the satisfaction survey. SurveyID
+// comes from the signed link, so an answer is bound to one survey.
+type SurveyAnswer struct {
+	SurveyID string `json:"survey_id"`
+	CSAT     int    `json:"csat"` // 1–5
+	NPS      int    `json:"nps"`  // 0–10
+	Comment  string `json:"comment"`
+}
+
+// CloseTheLoop records the follow-up with a customer who gave a low score.
+type CloseTheLoop struct {
+	Note string `json:"note"`
+	By   User   `json:"by"`
+}
+
+// CustomerEscalate is the customer asking for a supervisor, with a reason.
+type CustomerEscalate struct {
+	Reason string `json:"reason"`
 }
