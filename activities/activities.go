@@ -89,6 +89,7 @@ type EmailRequest struct {
 	Template string    `json:"template"`
 	To       string    `json:"to"`
 	ToName   string    `json:"to_name"`
+	SurveyID string    `json:"survey_id,omitempty"`
 	Data     mail.Data `json:"data"`
 }
 
@@ -104,6 +105,9 @@ type SendResult struct {
 func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (SendResult, error) {
 	defer keepAlive(ctx)()
 	r.Data.StatusURL = a.link("c", "/c/", r.Number)
+	if r.SurveyID != "" {
+		r.Data.SurveyURL = a.link("s", "/s/", r.SurveyID)
+	}
 	return a.send(ctx, r)
 }
 

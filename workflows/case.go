@@ -118,9 +118,11 @@ func (w *caseWorkflow) cal() *sla.Calendar { return w.Policy.Calendar() }
 
 func (w *caseWorkflow) idle() bool { return len(w.Pending) == 0 && len(w.Mail) == 0 }
 
-// finished: closed and past the reopen window, with nothing left to send.
+// finished: closed and past the reopen window, the survey settled, no
+// close-the-loop task open, and nothing left to send.
 func (w *caseWorkflow) finished(now time.Time) bool {
-	return w.Case.Status == caseflow.StatusClosed && !now.Before(w.ReopenUntil) && len(w.Later) == 0
+	return w.Case.Status == caseflow.StatusClosed && !now.Before(w.ReopenUntil) && len(w.Later) == 0 &&
+		!w.surveyPending() && !slices.Contains(w.Case.Flags, caseflow.FlagCloseTheLoop)
 }
 
 func (w *caseWorkflow) shouldContinueAsNew(ctx workflow.Context) bool {
@@ -135,6 +137,7 @@ func (w *caseWorkflow) continueAsNew(ctx workflow.Context) error {
 	for ch.ReceiveAsync(&r) {
 		w.customerReplied(ctx, r)
 	}
+	w.drainBounces(ctx)
 	if err := workflow.Await(ctx, func() bool { return w.idle() && workflow.AllHandlersFinished(ctx) }); err != nil {
 		return err
 	}
@@ -188,7 +191,7 @@ func (w *caseWorkflow) mailer(ctx workflow.Context) {
 			err = workflow.ExecuteActivity(actx, a.NotifyStaff, activities.StaffAlert{Key: m.Key, Number: w.Case.Number, Template: m.Template, Roles: m.Roles, Assignee: m.To, Data: m.Data}).Get(ctx, nil)
 		} else {
 			var res activities.SendResult
-			err = workflow.ExecuteActivity(actx, a.SendEmail, activities.EmailRequest{Key: m.Key, Number: w.Case.Number, Template: m.Template, To: m.To, ToName: m.ToName, Data: m.Data}).Get(ctx, &res)
+			err = workflow.ExecuteActivity(actx, a.SendEmail, activities.EmailRequest{Key: m.Key, Number: w.Case.Number, Template: m.Template, To: m.To, ToName: m.ToName, SurveyID: m.SurveyID, Data: m.Data}).Get(ctx, &res)
 			if err == nil && res.State == caseflow.EmailFailed {
 				w.record(ctx, caseflow.ActorSystem, caseflow.EventEmailFailed, map[string]any{"template": m.Template, "key": m.Key, "error": res.Error})
 			}
@@ -248,7 +251,7 @@ func (w *caseWorkflow) open(ctx workflow.Context, in caseflow.Intake) {
 		Number: in.Number, Status: caseflow.StatusNew, Channel: in.Channel, Category: in.Category,
 		Customer: in.Customer, Subject: in.Subject, Description: in.Description, Amount: in.Amount,
 		Assignee: in.Assignee, CreatedAt: now, PolicyVersion: p.Version, Tier: caseflow.TierAgent,
-		Contacts: 1 + in.Contacts, Flags: []caseflow.Flag{},
+		Contacts: 1 + in.Contacts, Flags: []caseflow.Flag{}, RelatedTo: in.RelatedTo,
 	}
 	for _, f := range in.Flags {
 		if !slices.Contains(c.Flags, f) {
@@ -259,10 +262,14 @@ func (w *caseWorkflow) open(ctx workflow.Context, in caseflow.Intake) {
 		c.Flags = append(c.Flags, caseflow.FlagVIP)
 	}
 	actor := in.By.Actor()
-	w.record(ctx, actor, caseflow.EventOpened, map[string]any{
+	opened := map[string]any{
 		"channel": c.Channel, "category": c.Category, "subject": c.Subject, "flags": c.Flags,
 		"contacts": c.Contacts, "policy_version": p.Version,
-	})
+	}
+	if in.RelatedTo != "" {
+		opened["related_to"] = in.RelatedTo
+	}
+	w.record(ctx, actor, caseflow.EventOpened, opened)
 
 	if in.Priority != "" {
 		c.Priority = in.Priority
@@ -419,11 +426,13 @@ func tierLabel(t caseflow.Tier) string {
 	return "support agents"
 }
 
-// nextDeadline is the earliest moment the case must act on its own.
+// nextDeadline is the earliest moment after now the case must act on its
+// own. onTime has just handled everything due up to now, so anything not
+// after now is already done (a closed case's past window, say).
 func (w *caseWorkflow) nextDeadline(now time.Time) time.Time {
 	var next time.Time
 	consider := func(t time.Time) {
-		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
+		if t.After(now) && (next.IsZero() || t.Before(next)) {
 			next = t
 		}
 	}
@@ -447,9 +456,7 @@ func (w *caseWorkflow) nextDeadline(now time.Time) time.Time {
 	for _, o := range w.Later {
 		consider(o.At)
 	}
-	if !next.IsZero() && next.Before(now) {
-		return now
-	}
+	consider(w.surveyDeadline())
 	return next
 }
 
@@ -506,6 +513,7 @@ func (w *caseWorkflow) onTime(ctx workflow.Context, now time.Time) {
 	if !w.Case.Status.Open() && !w.ReopenUntil.IsZero() && !now.Before(w.ReopenUntil) && w.Case.Status == caseflow.StatusResolved {
 		w.close(ctx, now, caseflow.ActorSystem, "the reopen window ended")
 	}
+	w.surveyOnTime(ctx, now)
 	kept := w.Later[:0]
 	for _, o := range w.Later {
 		if now.Before(o.At) {
@@ -558,6 +566,7 @@ func (w *caseWorkflow) resolve(ctx workflow.Context, now time.Time, actor, resol
 		"resolution_clock": w.Resolution.State,
 	})
 	w.emailCustomer(seq, mail.Resolution, mail.Data{Resolution: resolution, ReopenUntil: w.when(w.ReopenUntil)})
+	w.scheduleSurvey(now, auto)
 }
 
 func (w *caseWorkflow) close(ctx workflow.Context, now time.Time, actor, reason string) {
@@ -608,6 +617,7 @@ func (w *caseWorkflow) reopen(ctx workflow.Context, now time.Time, actor, reason
 	c.Status = caseflow.StatusReopened
 	c.ClosedAt, c.ResolvedAt, c.ReopenUntil = nil, nil, nil
 	c.AutoResolved = false
+	w.cancelSurvey(ctx)
 	w.ReopenUntil = time.Time{}
 	w.RepeatEscalated = false
 	due, business := w.Policy.ResolutionDue(now, c.Channel, c.Priority)
@@ -636,6 +646,10 @@ func truncate(s string, n int) string {
 func (w *caseWorkflow) view(now time.Time) caseflow.Case {
 	c := w.Case
 	c.Flags = slices.Clone(c.Flags)
+	if c.Survey != nil {
+		s := *c.Survey
+		c.Survey = &s
+	}
 	cal := w.cal()
 	c.Clocks = caseflow.Clocks{FirstResponse: w.FirstResponse.View(cal, now), Resolution: w.Resolution.View(cal, now)}
 	if !w.ExpectedBy.IsZero() {

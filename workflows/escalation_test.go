@@ -57,7 +57,7 @@ func TestCriticalStartsAtManagerWithUrgentAlert(t *testing.T) {
 	if !strings.Contains(alert.Subject, "URGENT") || !strings.Contains(alert.Subject, "critical") {
 		t.Errorf("manager's alert subject %q", alert.Subject)
 	}
-	if got := templates(emails, carla); !slices.Equal(got, []string{"acknowledgement", "resolution"}) {
+	if got := templates(emails, carla); !slices.Equal(got, []string{"acknowledgement", "resolution", "survey", "survey_reminder"}) {
 		t.Errorf("customer emails %v: no escalation notice at intake", got)
 	}
 	for _, u := range []string{alice.Email, tom.Email, sue.Email} {
@@ -100,7 +100,7 @@ func TestBillingDisputeStartsAtTheTierOfItsAmount(t *testing.T) {
 				if len(routed) != 0 || c.AwaitingAck != nil || c.Status != caseflow.StatusAcknowledged {
 					t.Errorf("a small dispute stays with the agent: routed %v awaiting %+v status %s", routed, c.AwaitingAck, c.Status)
 				}
-				if got := templates(emails, ""); !slices.Equal(got, []string{"acknowledgement", "resolution"}) {
+				if got := templates(emails, ""); !slices.Equal(got, []string{"acknowledgement", "resolution", "survey", "survey_reminder"}) {
 					t.Errorf("emails %v", got)
 				}
 				return
@@ -156,7 +156,7 @@ func TestFlagRaisedLaterEscalatesWhenThePolicySaysSo(t *testing.T) {
 				if len(esc) != 0 || c.Tier != caseflow.TierAgent {
 					t.Errorf("%s does not escalate: tier %s escalations %v", tc.flag, c.Tier, esc)
 				}
-				if got := templates(emails, ""); !slices.Equal(got, []string{"acknowledgement", "resolution"}) {
+				if got := templates(emails, ""); !slices.Equal(got, []string{"acknowledgement", "resolution", "survey", "survey_reminder"}) {
 					t.Errorf("emails %v", got)
 				}
 				return

@@ -166,6 +166,10 @@ func (w *caseWorkflow) register(ctx workflow.Context) error {
 			return err
 		}
 	}
+	if err := w.registerSurvey(ctx); err != nil {
+		return err
+	}
+	w.registerBounces(ctx)
 	// Replies that arrive by email are fire-and-forget.
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		ch := workflow.GetSignalChannel(ctx, caseflow.SignalCustomerReply)

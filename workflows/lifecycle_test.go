@@ -34,12 +34,13 @@ func TestIntakeAcknowledgesWithNumberAndExpectedTimes(t *testing.T) {
 	}
 
 	got := types(h.timeline(n))
-	want := []caseflow.EventType{caseflow.EventOpened, caseflow.EventPrioritySet, caseflow.EventAcknowledged, caseflow.EventResolved, caseflow.EventClosed}
+	want := []caseflow.EventType{caseflow.EventOpened, caseflow.EventPrioritySet, caseflow.EventAcknowledged, caseflow.EventResolved,
+		caseflow.EventSurveySent, caseflow.EventSurveyReminded, caseflow.EventClosed, caseflow.EventSurveyExpired}
 	if !slices.Equal(got, want) {
 		t.Errorf("timeline %v, want %v", got, want)
 	}
 	emails := h.emails(n)
-	if got := templates(emails, ""); !slices.Equal(got, []string{"acknowledgement", "resolution"}) {
+	if got := templates(emails, ""); !slices.Equal(got, []string{"acknowledgement", "resolution", "survey", "survey_reminder"}) {
 		t.Fatalf("emails %v", got)
 	}
 	ack := emails[0]
@@ -84,7 +85,7 @@ func TestFirstReplyMeetsFirstResponseAndEmailsTheCustomer(t *testing.T) {
 	if c := h.ok("note"); c.Interactions != 2 || c.HandleSeconds != 300 {
 		t.Errorf("interactions %d handle %d, want 2 and 300", c.Interactions, c.HandleSeconds)
 	}
-	if got := templates(h.emails(n), ""); !slices.Equal(got, []string{"acknowledgement", "reply", "resolution"}) {
+	if got := templates(h.emails(n), ""); !slices.Equal(got, []string{"acknowledgement", "reply", "resolution", "survey", "survey_reminder"}) {
 		t.Errorf("emails %v: a note never emails the customer", got)
 	}
 }
@@ -109,7 +110,7 @@ func TestReopenInsideTheWindowReopensTheSameCase(t *testing.T) {
 	}
 	// Closed automatically 7 days after the second resolution.
 	mustAt(t, "closed", closed[0].At, tuesday10.Add(11*24*time.Hour))
-	if got := templates(h.emails(n), ""); !slices.Equal(got, []string{"acknowledgement", "resolution", "reopened", "resolution"}) {
+	if got := templates(h.emails(n), ""); !slices.Equal(got, []string{"acknowledgement", "resolution", "survey", "reopened", "resolution", "survey", "survey_reminder"}) {
 		t.Errorf("emails %v", got)
 	}
 }
@@ -169,7 +170,7 @@ func TestActionInTheWrongStateIsRefusedAndChangesNothing(t *testing.T) {
 	if got := len(h.events(n, caseflow.EventResolved)); got != 1 {
 		t.Errorf("resolved events: %d, want 1", got)
 	}
-	if got := templates(h.emails(n), ""); !slices.Equal(got, []string{"acknowledgement", "resolution"}) {
+	if got := templates(h.emails(n), ""); !slices.Equal(got, []string{"acknowledgement", "resolution", "survey", "survey_reminder"}) {
 		t.Errorf("refused actions sent email: %v", got)
 	}
 }

@@ -84,7 +84,7 @@ func TestFirstResponseClockWarnsThenBreachesThenEscalates(t *testing.T) {
 			t.Errorf("%s got %d alerts; the breach climbs one tier only", u, got)
 		}
 	}
-	if got := templates(emails, carla); !slices.Equal(got, []string{"acknowledgement", "escalation_notice", "resolution"}) {
+	if got := templates(emails, carla); !slices.Equal(got, []string{"acknowledgement", "escalation_notice", "resolution", "survey", "survey_reminder"}) {
 		t.Errorf("customer emails %v", got)
 	}
 }

@@ -53,6 +53,11 @@ type State struct {
 	ExpectedBy         time.Time `json:"expected_by"` // the resolution time last promised to the customer
 	ReopenUntil        time.Time `json:"reopen_until"`
 
+	// Surveys counts the surveys planned so far (each resolution plans one);
+	// SurveyReminded is set once the current one's reminder went out.
+	Surveys        int  `json:"surveys"`
+	SurveyReminded bool `json:"survey_reminded"`
+
 	// Search holds the search attribute values last written.
 	Search map[string]string `json:"search,omitempty"`
 }
@@ -83,4 +88,5 @@ type Outgoing struct {
 	Roles    []caseflow.Role `json:"roles,omitempty"`
 	Data     mail.Data       `json:"data"`
 	At       time.Time       `json:"at,omitempty"` // not before (staff alerts out of hours)
+	SurveyID string          `json:"survey_id,omitempty"`
 }
