@@ -395,6 +395,11 @@ func (p *Policy) validate() []problem {
 	}
 
 	a := p.Authority
+	for i, kind := range a.AnyTier {
+		if !caseflow.RecoveryKind(kind).Valid() {
+			bad(fmt.Sprintf("authority.any_tier[%d]", i), "%q is not a recovery action (one of %s)", kind, list(caseflow.RecoveryKinds))
+		}
+	}
 	for _, tier := range sortedKeys(a.DiscountPercent) {
 		if !tier.Valid() {
 			bad("authority.discount_percent."+string(tier), "is not a tier")
@@ -413,6 +418,8 @@ func (p *Policy) validate() []problem {
 	}
 	if !p.Exceptions.Approver.Valid() {
 		bad("exceptions.approver", "%q is not a tier (one of %s)", p.Exceptions.Approver, list(caseflow.Tiers))
+	} else if !slices.Contains(e.Chain, p.Exceptions.Approver) {
+		bad("exceptions.approver", "%q is not in the escalation chain", p.Exceptions.Approver)
 	}
 	if p.Exceptions.FormWithin.IsZero() {
 		bad("exceptions.form_within", "must be more than zero")

@@ -23,13 +23,14 @@ func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
 	return w
 }
 
-// Register puts the case workflow and every activity on a registry (a worker,
-// or a test environment).
+// Register puts the case and approval workflows and every activity on a
+// registry (a worker, or a test environment).
 func Register(r interface {
 	RegisterWorkflowWithOptions(any, workflow.RegisterOptions)
 	RegisterActivity(any)
 }, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.Case, workflow.RegisterOptions{Name: caseflow.CaseWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Approval, workflow.RegisterOptions{Name: caseflow.ApprovalWorkflowName})
 	r.RegisterActivity(acts)
 }
 

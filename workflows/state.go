@@ -58,6 +58,12 @@ type State struct {
 	Surveys        int  `json:"surveys"`
 	SurveyReminded bool `json:"survey_reminded"`
 
+	// Approvals are the case's recovery approvals and SOP exceptions, in the
+	// order asked (their IDs number them from 1); ApprovalSignals are the
+	// messages for their approval workflows still to send (recovery.go).
+	Approvals       []*ApprovalState `json:"approvals,omitempty"`
+	ApprovalSignals []ApprovalSignal `json:"approval_signals,omitempty"`
+
 	// Search holds the search attribute values last written.
 	Search map[string]string `json:"search,omitempty"`
 }
