@@ -87,6 +87,11 @@ type Case struct {
 	ExpectedBy *time.Time `json:"expected_by,omitempty"`
 	// AwaitingAck is the escalation waiting for its tier to take the case.
 	AwaitingAck *AwaitingAck `json:"awaiting_ack,omitempty"`
+	// RelatedTo is the earlier case this one follows up, if any.
+	RelatedTo string `json:"related_to,omitempty"`
+	// Approvals are the case's recovery approvals and SOP exceptions, in
+	// the order asked (pending ones have status pending).
+	Approvals []Approval `json:"approvals,omitempty"`
 	// Version is the sequence number of the last event applied; the read model
 	// never goes backwards.
 	Version int64 `json:"version"`
@@ -171,6 +176,7 @@ const (
 	EventRouted               EventType = "routed_to_tier"
 	EventFollowUpSent         EventType = "follow_up_sent"
 	EventEmailFailed          EventType = "email_failed"
+	EventEmailUncertain       EventType = "email_uncertain"
 	EventEscalationAcked      EventType = "escalation_acknowledged"
 	EventEscalationReminder   EventType = "escalation_reminder"
 	EventResolved             EventType = "resolved"
@@ -190,6 +196,14 @@ const (
 	EventCloseTheLoopOpened   EventType = "close_the_loop_opened"
 	EventCloseTheLoopDone     EventType = "close_the_loop_done"
 	EventEmailBounced         EventType = "email_bounced"
+
+	// Service recovery and SOP exceptions (see approval.go).
+	EventRecoveryGranted        EventType = "recovery_granted"
+	EventApprovalEscalated      EventType = "approval_escalated" // a deadline passed: the next tier is asked
+	EventApprovalExpired        EventType = "approval_expired"
+	EventApprovalWithdrawn      EventType = "approval_withdrawn"
+	EventExceptionFormReminder  EventType = "exception_form_reminder"
+	EventExceptionFormCompleted EventType = "exception_form_completed"
 )
 
 // Event is one entry of a case's timeline: who did what, when and why.

@@ -43,6 +43,9 @@ type Intake struct {
 	// matter (the repeat-contact rule counts them).
 	Contacts int  `json:"contacts,omitempty"`
 	By       User `json:"by"`
+	// RelatedTo is the number of an earlier case this one follows up (a
+	// customer wrote again after that case had closed for good).
+	RelatedTo string `json:"related_to,omitempty"`
 }
 
 // Message names. Each update's payload is the type named in its comment and
@@ -83,11 +86,25 @@ const (
 	// a supervisor from the case status page.
 	UpdateCustomerEscalate = "customer-escalate"
 
+	// UpdateRecovery takes a RecoveryRequest and answers a RequestAnswer:
+	// granted at once, or pending with the ID of the approval it started.
+	UpdateRecovery = "request-recovery"
+	// UpdateException takes an ExceptionRequest and answers a RequestAnswer.
+	UpdateException = "request-exception"
+	// UpdateExceptionForm takes an ExceptionForm for an approved exception.
+	UpdateExceptionForm = "exception-form"
+	// SignalApprovalChanged carries an ApprovalChanged from one of the case's
+	// approval workflows: it climbed a tier, was decided, or expired.
+	SignalApprovalChanged = "approval-changed"
+
 	// QueryCase returns the live Case.
 	QueryCase = "case"
 
 	// SignalCustomerReply carries a CustomerReply that arrived by email.
 	SignalCustomerReply = "customer-replied"
+	// SignalEmailBounced carries an EmailBounce: the provider could not
+	// deliver an email to the customer.
+	SignalEmailBounced = "email-bounced"
 )
 
 // InteractionKind is what an agent did with or for the customer.
@@ -194,4 +211,13 @@ type CloseTheLoop struct {
 // CustomerEscalate is the customer asking for a supervisor, with a reason.
 type CustomerEscalate struct {
 	Reason string `json:"reason"`
+}
+
+// EmailBounce is a customer email the provider reported as bounced or
+// dropped, so an agent knows to reach the customer another way.
+type EmailBounce struct {
+	Email    string     `json:"email"`    // the address that failed
+	Reason   string     `json:"reason"`   // the provider's words
+	Template string     `json:"template"` // which message it was
+	State    EmailState `json:"state"`    // bounced or dropped
 }

@@ -27,6 +27,7 @@ type Store interface {
 	TransitionEmail(ctx context.Context, key string, from []caseflow.EmailState, to caseflow.EmailState, providerID, errText string) (bool, error)
 	EmailByKey(ctx context.Context, key string) (caseflow.Email, error)
 	UsersByRole(ctx context.Context, roles ...caseflow.Role) ([]caseflow.User, error)
+	PutApproval(ctx context.Context, a caseflow.Approval) error
 }
 
 // Activities holds the dependencies of every activity.
@@ -154,7 +155,7 @@ func (a *Activities) send(ctx context.Context, r EmailRequest) (SendResult, erro
 	}
 	e, _, err := a.Store.EnqueueEmail(ctx, caseflow.Email{
 		Key: r.Key, Number: r.Number, Template: r.Template, To: r.To, ToName: r.ToName,
-		ReplyTo: a.ReplyTo, Subject: subject, Text: text, HTML: html,
+		ReplyTo: replyTo(a.ReplyTo, r.Number), Subject: subject, Text: text, HTML: html,
 	})
 	if err != nil {
 		return SendResult{}, err
@@ -200,6 +201,17 @@ func (a *Activities) send(ctx context.Context, r EmailRequest) (SendResult, erro
 		_, terr := a.Store.TransitionEmail(ctx, r.Key, []caseflow.EmailState{caseflow.EmailSending}, caseflow.EmailUnknown, "", err.Error())
 		return SendResult{State: caseflow.EmailUnknown, Error: err.Error()}, terr
 	}
+}
+
+// replyTo plus-addresses the reply address with the case number
+// (cases+CS-2026-000001@example.com), so a reply finds its case even when the
+// customer rewrites the subject.
+func replyTo(addr, number string) string {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || number == "" {
+		return addr
+	}
+	return local + "+" + number + "@" + domain
 }
 
 // link signs a customer link for the case; empty without a secret.

@@ -32,7 +32,7 @@ func TestCaseLifecycleOverHTTP(t *testing.T) {
 
 	eventually(t, 10*time.Second, "the acknowledgement email", func() bool { return s.sent(n, "acknowledgement") == 1 })
 	ack := s.sendgrid.Messages()[0]
-	if ack.To != "carla@example.net" || ack.ReplyTo != "replies@acme.test" || !strings.Contains(ack.Subject, n) ||
+	if ack.To != "carla@example.net" || ack.ReplyTo != "replies+"+n+"@acme.test" || !strings.Contains(ack.Subject, n) ||
 		!strings.Contains(ack.Text, "https://cases.acme.test/c/") || ack.CustomArgs["outbox_id"] == "" {
 		t.Errorf("acknowledgement as sent: %+v", ack)
 	}
@@ -81,10 +81,12 @@ func TestCaseLifecycleOverHTTP(t *testing.T) {
 	}
 
 	// The reopen window (3 s in this policy) ends and the case closes itself.
-	eventually(t, 15*time.Second, "the case to close", func() bool {
-		return s.call(caseflow.RoleAgent, "GET", "/api/v1/cases/"+n, nil).caseBody(t).Status == caseflow.StatusClosed
+	var events []caseflow.Event
+	eventually(t, 15*time.Second, "the case to close on its timeline", func() bool {
+		events = s.timeline(n)
+		return countType(events, caseflow.EventClosed) == 1
 	})
-	got := eventTypes(s.timeline(n))
+	got := eventTypes(events)
 	want := []caseflow.EventType{
 		caseflow.EventOpened, caseflow.EventPrioritySet, caseflow.EventFirstResponseMet, caseflow.EventAcknowledged,
 		caseflow.EventInteraction, caseflow.EventWaitingOnCustomer, caseflow.EventClocksPaused, caseflow.EventCustomerReplied, caseflow.EventClocksResumed,

@@ -122,7 +122,7 @@ func (w *caseWorkflow) idle() bool { return len(w.Pending) == 0 && len(w.Mail) =
 // close-the-loop task open, and nothing left to send.
 func (w *caseWorkflow) finished(now time.Time) bool {
 	return w.Case.Status == caseflow.StatusClosed && !now.Before(w.ReopenUntil) && len(w.Later) == 0 &&
-		!w.surveyPending() && !slices.Contains(w.Case.Flags, caseflow.FlagCloseTheLoop)
+		!w.surveyPending() && !slices.Contains(w.Case.Flags, caseflow.FlagCloseTheLoop) && w.approvalsSettled()
 }
 
 func (w *caseWorkflow) shouldContinueAsNew(ctx workflow.Context) bool {
@@ -138,6 +138,7 @@ func (w *caseWorkflow) continueAsNew(ctx workflow.Context) error {
 		w.customerReplied(ctx, r)
 	}
 	w.drainBounces(ctx)
+	w.drainApprovalChanges(ctx)
 	if err := workflow.Await(ctx, func() bool { return w.idle() && workflow.AllHandlersFinished(ctx) }); err != nil {
 		return err
 	}
@@ -192,8 +193,14 @@ func (w *caseWorkflow) mailer(ctx workflow.Context) {
 		} else {
 			var res activities.SendResult
 			err = workflow.ExecuteActivity(actx, a.SendEmail, activities.EmailRequest{Key: m.Key, Number: w.Case.Number, Template: m.Template, To: m.To, ToName: m.ToName, SurveyID: m.SurveyID, Data: m.Data}).Get(ctx, &res)
-			if err == nil && res.State == caseflow.EmailFailed {
+			switch {
+			case err != nil:
+			case res.State == caseflow.EmailFailed:
 				w.record(ctx, caseflow.ActorSystem, caseflow.EventEmailFailed, map[string]any{"template": m.Template, "key": m.Key, "error": res.Error})
+			case res.State == caseflow.EmailUnknown:
+				// A send cut off mid-way is never retried (it could arrive twice);
+				// the timeline says so, so an agent can check with the customer.
+				w.record(ctx, caseflow.ActorSystem, caseflow.EventEmailUncertain, map[string]any{"template": m.Template, "key": m.Key, "error": res.Error})
 			}
 		}
 		if err != nil {
@@ -457,6 +464,7 @@ func (w *caseWorkflow) nextDeadline(now time.Time) time.Time {
 		consider(o.At)
 	}
 	consider(w.surveyDeadline())
+	consider(w.formDeadline(now))
 	return next
 }
 
@@ -514,6 +522,7 @@ func (w *caseWorkflow) onTime(ctx workflow.Context, now time.Time) {
 		w.close(ctx, now, caseflow.ActorSystem, "the reopen window ended")
 	}
 	w.surveyOnTime(ctx, now)
+	w.formsOnTime(ctx, now)
 	kept := w.Later[:0]
 	for _, o := range w.Later {
 		if now.Before(o.At) {
@@ -567,6 +576,7 @@ func (w *caseWorkflow) resolve(ctx workflow.Context, now time.Time, actor, resol
 	})
 	w.emailCustomer(seq, mail.Resolution, mail.Data{Resolution: resolution, ReopenUntil: w.when(w.ReopenUntil)})
 	w.scheduleSurvey(now, auto)
+	w.withdrawApprovals(ctx, "the case was resolved")
 }
 
 func (w *caseWorkflow) close(ctx workflow.Context, now time.Time, actor, reason string) {
@@ -659,6 +669,7 @@ func (w *caseWorkflow) view(now time.Time) caseflow.Case {
 	if w.Ack != nil {
 		c.AwaitingAck = &caseflow.AwaitingAck{Tier: w.Ack.Tier, Due: w.Ack.Due}
 	}
+	c.Approvals = w.approvalViews()
 	return c
 }
 

@@ -170,6 +170,9 @@ func (w *caseWorkflow) register(ctx workflow.Context) error {
 		return err
 	}
 	w.registerBounces(ctx)
+	if err := w.registerApprovals(ctx); err != nil {
+		return err
+	}
 	// Replies that arrive by email are fire-and-forget.
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		ch := workflow.GetSignalChannel(ctx, caseflow.SignalCustomerReply)
@@ -185,21 +188,32 @@ func (w *caseWorkflow) register(ctx workflow.Context) error {
 // update registers one update: validate, change, wait until recorded, answer
 // with the case as it now stands.
 func update[T any](ctx workflow.Context, w *caseWorkflow, name string, validate func(T) error, apply func(workflow.Context, T)) error {
+	return updateAnswering(ctx, w, name, validate, func(ctx workflow.Context, in T) func(workflow.Context) (caseflow.Case, error) {
+		apply(ctx, in)
+		return func(ctx workflow.Context) (caseflow.Case, error) { return w.view(workflow.Now(ctx)), nil }
+	})
+}
+
+// updateAnswering registers an update whose answer is more than the case:
+// apply changes the state and returns how to answer once its events are
+// recorded (the answer may wait for more, or refuse after all).
+func updateAnswering[T, R any](ctx workflow.Context, w *caseWorkflow, name string, validate func(T) error, apply func(workflow.Context, T) func(workflow.Context) (R, error)) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
-		func(ctx workflow.Context, in T) (caseflow.Case, error) {
+		func(ctx workflow.Context, in T) (R, error) {
+			var none R
 			// Intake first: an update that races the start waits for the case to exist.
 			if err := workflow.Await(ctx, func() bool { return w.Case.Number != "" }); err != nil {
-				return caseflow.Case{}, err
+				return none, err
 			}
 			if err := validate(in); err != nil {
-				return caseflow.Case{}, err // it raced intake; judged now the case exists
+				return none, err // it raced intake; judged now the case exists
 			}
-			apply(ctx, in)
+			answer := apply(ctx, in)
 			seq := w.Seq
 			if err := workflow.Await(ctx, func() bool { return w.Recorded >= seq }); err != nil {
-				return caseflow.Case{}, err
+				return none, err
 			}
-			return w.view(workflow.Now(ctx)), nil
+			return answer(ctx)
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in T) error {
 			if w.Case.Number == "" {
