@@ -29,9 +29,17 @@ func Register(r interface {
 	RegisterWorkflowWithOptions(any, workflow.RegisterOptions)
 	RegisterActivity(any)
 }, acts *activities.Activities) {
+	RegisterWorkflows(r)
+	r.RegisterActivity(acts)
+}
+
+// RegisterWorkflows puts the case and approval workflows, under their
+// stable names, on a registry (a worker, a test environment, a replayer).
+func RegisterWorkflows(r interface {
+	RegisterWorkflowWithOptions(any, workflow.RegisterOptions)
+}) {
 	r.RegisterWorkflowWithOptions(workflows.Case, workflow.RegisterOptions{Name: caseflow.CaseWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Approval, workflow.RegisterOptions{Name: caseflow.ApprovalWorkflowName})
-	r.RegisterActivity(acts)
 }
 
 // EnsureSearchAttributes adds whichever of caseflow's search attributes the
