@@ -8,7 +8,12 @@ TEMPORAL_CLI  := github.com/temporalio/cli/cmd/temporal@v1.5.1
 STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 WORKFLOWCHECK := go.temporal.io/sdk/contrib/tools/workflowcheck@v0.6.0
 
-.PHONY: all build run test lint bench clean
+# Front-end files vendored from npm: htmx served by the web UI, axe-core run
+# by its browser tests. `make vendor-js` fetches them again at these versions.
+HTMX_VERSION := 2.0.11
+AXE_VERSION  := 4.14.1
+
+.PHONY: all build run test lint bench histories clean screenshots vendor-js
 
 all: build
 
@@ -41,8 +46,26 @@ lint: $(BIN)/staticcheck $(BIN)/workflowcheck
 	$(BIN)/staticcheck ./...
 	$(BIN)/workflowcheck ./...
 
+# The web UI's browser tests, writing their screenshots for the README.
+screenshots: $(BIN)/temporal
+	CASEFLOW_SCREENSHOTS=docs/screenshots TEMPORAL_BIN=$(BIN)/temporal go test -count=1 -run TestWebUI ./e2e
+
+vendor-js:
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; cd "$$tmp"; \
+	npm pack --silent htmx.org@$(HTMX_VERSION) axe-core@$(AXE_VERSION) >/dev/null; \
+	mkdir htmx axe; tar xzf htmx.org-$(HTMX_VERSION).tgz -C htmx; tar xzf axe-core-$(AXE_VERSION).tgz -C axe; \
+	cp htmx/package/dist/htmx.min.js $(CURDIR)/api/ui/static/htmx.min.js; \
+	cp htmx/package/LICENSE $(CURDIR)/api/ui/static/htmx.LICENSE.txt; \
+	cp axe/package/axe.min.js axe/package/LICENSE $(CURDIR)/e2e/testdata/axe-core/
+	sha256sum api/ui/static/htmx.min.js e2e/testdata/axe-core/axe.min.js
+
 bench: $(BIN)/temporal
 	TEMPORAL_BIN=$(BIN)/temporal go test -run '^$$' -bench . -benchmem ./...
+
+# Record real case histories for the replay test (workflows/testdata/histories).
+histories: $(BIN)/temporal
+	CASEFLOW_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories TEMPORAL_BIN=$(BIN)/temporal \
+		go test -count=1 -run TestRecordHistories -v ./e2e
 
 clean:
 	rm -rf $(BIN) .data

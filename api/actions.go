@@ -24,6 +24,18 @@ func act[T any, C interface {
 	*T
 	command
 }](s *Server, update string) echo.HandlerFunc {
+	return onCommand[T, C](func(c echo.Context, number, key string, payload any) error {
+		return s.runUpdate(c, number, key, update, payload)
+	})
+}
+
+// onCommand reads an action on a case whose body is a T (the case number,
+// the Idempotency-Key, the body, naming every bad field) and hands the
+// update's payload to send.
+func onCommand[T any, C interface {
+	*T
+	command
+}](send func(c echo.Context, number, key string, payload any) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		f := caseflow.Fields{}
 		number := caseNumber(c, f)
@@ -35,40 +47,58 @@ func act[T any, C interface {
 		if err := f.Err(); err != nil {
 			return err
 		}
-		return s.runUpdate(c, number, key, update, body.payload(user(c)))
+		return send(c, number, key, body.payload(user(c)))
 	}
 }
 
-// runUpdate sends an update to the case's workflow, waits until it has been
-// applied and recorded, and answers with the case it returns. The workflow
-// decides: a rejection comes back as 400, 403 or 409 with its reason.
+// runUpdate sends an update to the case's workflow and answers with the case
+// it returns. The workflow decides: a rejection comes back as 400, 403 or 409
+// with its reason.
 func (s *Server) runUpdate(c echo.Context, number, key, update string, arg any) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), temporalTimeout)
+	cs, err := s.update(c.Request().Context(), number, key, update, arg)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.caseJSON(cs))
+}
+
+// update sends an update to the case's workflow and waits until it has been
+// applied and recorded; the JSON API and the web UI both act through it.
+func (s *Server) update(ctx context.Context, number, key, name string, arg any) (caseflow.Case, error) {
+	cs, err := sendUpdate[caseflow.Case](ctx, s, caseflow.WorkflowID(number), name, key, arg)
+	if isNotFound(err) {
+		return caseflow.Case{}, s.gone(ctx, number)
+	}
+	return cs, err
+}
+
+// sendUpdate sends an update to a workflow (a case's, or an approval's) and
+// waits for its answer.
+func sendUpdate[R any](ctx context.Context, s *Server, workflowID, name, key string, arg any) (R, error) {
+	ctx, cancel := context.WithTimeout(ctx, temporalTimeout)
 	defer cancel()
 	opts := client.UpdateWorkflowOptions{
-		WorkflowID:   caseflow.WorkflowID(number),
-		UpdateName:   update,
+		WorkflowID:   workflowID,
+		UpdateName:   name,
 		Args:         []any{arg},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}
 	if key != "" {
 		// A retried request then gets the first attempt's answer instead of
 		// acting twice; the update's name keeps one key from covering two actions.
-		opts.UpdateID = update + ":" + key
+		opts.UpdateID = name + ":" + key
 	}
+	var out R
 	h, err := s.temporal.UpdateWorkflow(ctx, opts)
-	var cs caseflow.Case
 	if err == nil {
-		err = h.Get(ctx, &cs)
+		err = h.Get(ctx, &out)
 	}
+	return out, err
+}
+
+func isNotFound(err error) bool {
 	var notFound *serviceerror.NotFound
-	if errors.As(err, &notFound) {
-		return s.gone(ctx, number)
-	}
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, s.caseJSON(cs))
+	return errors.As(err, &notFound)
 }
 
 // gone explains why a case has no running workflow: it never existed, or it

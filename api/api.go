@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -31,6 +32,10 @@ type Store interface {
 	UserByTokenHash(ctx context.Context, hash []byte) (caseflow.User, error)
 	PolicyBody(ctx context.Context, version string) ([]byte, error)
 	Ping(ctx context.Context) error
+	webhookStore
+	metricsStore
+	uiStore
+	approvalStore
 }
 
 var _ Store = (*postgres.DB)(nil)
@@ -49,6 +54,18 @@ type Config struct {
 	TemporalUIURL string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// LinkSecret verifies the signed links of the customer pages (the
+	// worker's CASEFLOW_SECRET); without it every link is refused.
+	LinkSecret []byte
+	// InboundKey authenticates SendGrid Inbound Parse posts (?key=); empty
+	// turns the inbound webhook off (404).
+	InboundKey string
+	// WebhookKey verifies SendGrid Event Webhook signatures; nil turns the
+	// event webhook off (404).
+	WebhookKey *ecdsa.PublicKey
+	// PublicURL is where people reach this server; an https URL makes the
+	// web UI's session cookie Secure.
+	PublicURL string
 }
 
 // Server serves the API.
@@ -61,6 +78,10 @@ type Server struct {
 	uiURL     string
 	now       func() time.Time
 	echo      *echo.Echo
+
+	linkSecret []byte           // customer links
+	inboundKey string           // the inbound webhook's shared key
+	webhookKey *ecdsa.PublicKey // the event webhook's verification key
 
 	mu       sync.Mutex
 	policies map[string]*policy.Policy // pinned policies by version; versions never change
@@ -78,7 +99,8 @@ func New(cfg Config) *Server {
 	s := &Server{
 		temporal: cfg.Temporal, namespace: cfg.Namespace, store: cfg.Store, policy: cfg.Policy,
 		log: cfg.Logger, uiURL: cfg.TemporalUIURL, now: cfg.Now,
-		policies: map[string]*policy.Policy{},
+		policies:   map[string]*policy.Policy{},
+		linkSecret: cfg.LinkSecret, inboundKey: cfg.InboundKey, webhookKey: cfg.WebhookKey,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -100,11 +122,14 @@ func New(cfg Config) *Server {
 		middleware.RequestID(),
 		s.observe(reg),
 		middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: s.logPanic}),
-		middleware.BodyLimit(maxBody),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBody, Skipper: skipBodyLimit}),
 	)
 	e.GET("/healthz", healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", metricsHandler(reg))
+	s.webhookRoutes(e)
+	s.customerRoutes(e)
+	s.mountUI(e, cfg.PublicURL)
 
 	v1 := e.Group("/api/v1")
 	for _, r := range s.routes() {
@@ -120,7 +145,11 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // Who may call what. Staff who work cases (every tier, and admins) may open
 // and act on them; QA may read; acknowledging an escalation takes a team lead
 // or above (the workflow also checks the escalation's tier); the outbox is for
-// admins.
+// admins; inbound emails waiting for review hold customers' mail, so they are
+// for team leads and above; everyone reads the service metrics. Any staff
+// role may ask for a recovery action or an SOP exception (the case workflow
+// grants it or asks for approval); deciding and the approvals inbox take a
+// team lead or above (the approval workflow checks the exact authority).
 var (
 	readers     = caseflow.Roles
 	caseWorkers = rolesWhere(caseflow.Role.CanWorkCases)
@@ -167,6 +196,13 @@ func (s *Server) routes() []route {
 		{post, "/cases/:number/resolve", caseWorkers, act[resolveRequest](s, caseflow.UpdateResolve)},
 		{post, "/cases/:number/reopen", caseWorkers, act[reopenRequest](s, caseflow.UpdateReopen)},
 		{post, "/cases/:number/close", caseWorkers, act[closeRequest](s, caseflow.UpdateClose)},
+		{post, "/cases/:number/recovery-actions", caseWorkers, ask[recoveryRequest](s, caseflow.UpdateRecovery)},
+		{post, "/cases/:number/exceptions", caseWorkers, ask[exceptionRequest](s, caseflow.UpdateException)},
+		{post, "/cases/:number/exceptions/:id/form", caseWorkers, s.exceptionForm},
+		{post, "/cases/:number/approvals/:id/decision", leads, s.decide},
+		{get, "/approvals", leads, s.inbox},
 		{get, "/outbox", admins, s.listOutbox},
+		{get, "/inbound", leads, s.listInbound},
+		{get, "/metrics/service", readers, s.serviceMetrics},
 	}
 }

@@ -32,12 +32,16 @@ type caseJSON struct {
 }
 
 func (s *Server) caseJSON(c caseflow.Case) caseJSON {
-	out := caseJSON{Case: c}
-	if s.uiURL != "" {
-		out.WorkflowURL = s.uiURL + "/namespaces/" + url.PathEscape(s.namespace) +
-			"/workflows/" + url.PathEscape(caseflow.WorkflowID(c.Number))
+	return caseJSON{Case: c, WorkflowURL: s.workflowURL(c.Number)}
+}
+
+// workflowURL is the case's workflow in the Temporal Web UI; "" without one.
+func (s *Server) workflowURL(number string) string {
+	if s.uiURL == "" {
+		return ""
 	}
-	return out
+	return s.uiURL + "/namespaces/" + url.PathEscape(s.namespace) +
+		"/workflows/" + url.PathEscape(caseflow.WorkflowID(number))
 }
 
 // intakeRequest is the body of POST /cases.
@@ -111,30 +115,7 @@ func (s *Server) openCase(c echo.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	if key == "" {
-		key = rand.Text()
-	}
-	// The hash of the request, before the number and caller are added, tells a
-	// retry (same request) from a key reused for another request.
-	in := req.intake()
-	canonical, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	hash := sha256.Sum256(canonical)
-
-	ctx := c.Request().Context()
-	number, existing, err := s.store.ReserveCase(ctx, key, hex.EncodeToString(hash[:]), s.now().UTC().Year())
-	if err != nil {
-		return err
-	}
-	in.Number, in.By = number, user(c)
-	cs, err := s.startCase(c, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if existing && errors.As(err, &started) {
-		// A retry after the case ran its whole course: the read model has it.
-		cs, err = s.store.GetCase(ctx, number)
-	}
+	cs, existing, err := s.open(c.Request().Context(), key, req, user(c))
 	if err != nil {
 		return err
 	}
@@ -145,10 +126,45 @@ func (s *Server) openCase(c echo.Context) error {
 	return c.JSON(status, s.caseJSON(cs))
 }
 
+// open opens the case a checked intake request describes, once per key (a
+// new key when empty); existing is set when the key had opened it already.
+// The JSON API and the web UI's new-case form both open cases through it.
+func (s *Server) open(ctx context.Context, key string, req intakeRequest, by caseflow.User) (cs caseflow.Case, existing bool, err error) {
+	return s.openIntake(ctx, key, req.intake(), by)
+}
+
+// openIntake opens the case in describes, once per key, on behalf of by (the
+// zero User for the customer: the inbound email webhook opens cases too).
+func (s *Server) openIntake(ctx context.Context, key string, in caseflow.Intake, by caseflow.User) (cs caseflow.Case, existing bool, err error) {
+	if key == "" {
+		key = rand.Text()
+	}
+	// The hash of the request, before the number and caller are added, tells a
+	// retry (same request) from a key reused for another request.
+	canonical, err := json.Marshal(in)
+	if err != nil {
+		return caseflow.Case{}, false, err
+	}
+	hash := sha256.Sum256(canonical)
+
+	number, existing, err := s.store.ReserveCase(ctx, key, hex.EncodeToString(hash[:]), s.now().UTC().Year())
+	if err != nil {
+		return caseflow.Case{}, false, err
+	}
+	in.Number, in.By = number, by
+	cs, err = s.startCase(ctx, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if existing && errors.As(err, &started) {
+		// A retry after the case ran its whole course: the read model has it.
+		cs, err = s.store.GetCase(ctx, number)
+	}
+	return cs, existing, err
+}
+
 // startCase starts the case's workflow (or joins it) and returns the case
 // its intake update answers with.
-func (s *Server) startCase(c echo.Context, in caseflow.Intake) (caseflow.Case, error) {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), temporalTimeout)
+func (s *Server) startCase(ctx context.Context, in caseflow.Intake) (caseflow.Case, error) {
+	ctx, cancel := context.WithTimeout(ctx, temporalTimeout)
 	defer cancel()
 	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:        caseflow.WorkflowID(in.Number),

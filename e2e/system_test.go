@@ -68,7 +68,7 @@ func caseflowBinary(t *testing.T) string {
 	return binary
 }
 
-func temporalBinary(t *testing.T) string {
+func temporalBinary(t testing.TB) string {
 	t.Helper()
 	p := os.Getenv("TEMPORAL_BIN")
 	if p == "" {
@@ -139,7 +139,8 @@ func start(t *testing.T) *system {
 		}
 		s.tokens[r], s.users[r] = tok, u
 	}
-	s.api = httptest.NewServer(api.New(api.Config{Temporal: tc, Namespace: "default", Store: db, Policy: pol, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+	s.api = httptest.NewServer(api.New(api.Config{Temporal: tc, Namespace: "default", Store: db, Policy: pol, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		LinkSecret: []byte(linkSecret), InboundKey: inboundKey, WebhookKey: &webhookKey.PublicKey}).Handler())
 	t.Cleanup(s.api.Close)
 
 	abs, _ := filepath.Abs(fastPolicy)
@@ -152,7 +153,7 @@ func start(t *testing.T) *system {
 		"CASEFLOW_FROM_EMAIL=support@acme.test",
 		"CASEFLOW_REPLY_TO=replies@acme.test",
 		"CASEFLOW_PUBLIC_URL=https://cases.acme.test",
-		"CASEFLOW_SECRET=0123456789abcdef0123456789abcdef",
+		"CASEFLOW_SECRET="+linkSecret,
 		"CASEFLOW_DATA_DIR="+t.TempDir(),
 	)
 	s.startWorker()

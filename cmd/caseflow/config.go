@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ecdsa"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"caseflow/api"
 )
 
 // config is caseflow's whole configuration, from the environment, with
@@ -30,6 +33,10 @@ type config struct {
 	ReplyTo           string
 	PublicURL         string
 	Secret            string
+	// InboundKey authenticates SendGrid Inbound Parse posts; WebhookKey
+	// verifies SendGrid Event Webhook signatures. Each webhook is off without.
+	InboundKey string
+	WebhookKey *ecdsa.PublicKey
 }
 
 func env(name, def string) string {
@@ -56,6 +63,7 @@ func loadConfig() (config, error) {
 		FromEmail:         env("CASEFLOW_FROM_EMAIL", "support@caseflow.localhost"),
 		PublicURL:         env("CASEFLOW_PUBLIC_URL", ""),
 		Secret:            env("CASEFLOW_SECRET", ""),
+		InboundKey:        env("CASEFLOW_INBOUND_KEY", ""),
 	}
 	c.ReplyTo = env("CASEFLOW_REPLY_TO", c.FromEmail)
 	if c.PublicURL == "" {
@@ -91,6 +99,16 @@ func loadConfig() (config, error) {
 	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		bad("CASEFLOW_SECRET", "must be at least 32 characters")
+	}
+	if c.InboundKey != "" && len(c.InboundKey) < 16 {
+		bad("CASEFLOW_INBOUND_KEY", "must be at least 16 characters")
+	}
+	if k := env("SENDGRID_WEBHOOK_PUBLIC_KEY", ""); k != "" {
+		key, err := api.ParseWebhookKey(k)
+		if err != nil {
+			bad("SENDGRID_WEBHOOK_PUBLIC_KEY", "must be the Event Webhook's verification key (base64 or PEM): %v", err)
+		}
+		c.WebhookKey = key
 	}
 	return c, errors.Join(errs...)
 }

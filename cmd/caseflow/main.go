@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -15,6 +16,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -41,6 +43,8 @@ usage:
   caseflow migrate    apply the database migrations and exit
   caseflow users add --name N --email E --role R
                       create a user; the last line printed is their API token
+  caseflow users passwd --email E
+                      set the user's web UI password, read from standard input
 
 Configuration comes from the environment; see README.md.
 `
@@ -69,6 +73,10 @@ func main() {
 	case "migrate":
 		err = migrate(ctx, cfg, log)
 	case "users":
+		if len(args) > 0 && args[0] == "passwd" {
+			err = passwd(ctx, cfg, args[1:], os.Stdin, os.Stderr)
+			break
+		}
 		err = users(ctx, cfg, args, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
@@ -136,6 +144,41 @@ func users(ctx context.Context, cfg config, args []string, out io.Writer) error 
 	return nil
 }
 
+// passwd sets a user's web UI password. It is read from in, one line, so it
+// shows in neither the process list nor the shell's history:
+//
+//	printf '%s\n' 'a long passphrase' | caseflow users passwd --email ada@example.com
+func passwd(ctx context.Context, cfg config, args []string, in io.Reader, prompt io.Writer) error {
+	fs := flag.NewFlagSet("users passwd", flag.ContinueOnError)
+	email := fs.String("email", "", "the user's email")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("usage: caseflow users passwd --email E (the password comes from standard input)")
+	}
+	fmt.Fprintf(prompt, "New web UI password for %s (at least %d characters), then Enter: ", *email, api.MinPasswordLength)
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return fmt.Errorf("reading the password from standard input: %w", err)
+	}
+	fmt.Fprintln(prompt)
+	hash, err := api.HashPassword(strings.TrimRight(line, "\r\n"))
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.SetPassword(ctx, *email, hash); err != nil {
+		return err
+	}
+	fmt.Fprintf(prompt, "%s can now sign in to the web UI (sessions signed in before were ended).\n", *email)
+	return nil
+}
+
 // run starts what the command asks for and stops it all on the first error or
 // on Ctrl-C.
 func run(ctx context.Context, cfg config, log *slog.Logger, devServer, runWorker, runAPI bool) error {
@@ -160,11 +203,12 @@ func run(ctx context.Context, cfg config, log *slog.Logger, devServer, runWorker
 	defer tc.Close()
 
 	g, ctx := errgroup.WithContext(ctx)
+	// The worker signs customer links with it, the API verifies them.
+	secret, err := cfg.secret()
+	if err != nil {
+		return err
+	}
 	if runWorker {
-		secret, err := cfg.secret()
-		if err != nil {
-			return err
-		}
 		acts := &activities.Activities{Store: db, Policy: pol, PublicURL: cfg.PublicURL, ReplyTo: cfg.ReplyTo, LinkSecret: secret}
 		if cfg.SendGridKey != "" {
 			acts.Sender = &mail.SendGrid{APIKey: cfg.SendGridKey, BaseURL: cfg.SendGridURL, From: cfg.FromEmail, FromName: pol.Company}
@@ -183,13 +227,17 @@ func run(ctx context.Context, cfg config, log *slog.Logger, devServer, runWorker
 		if devServer {
 			uiURL = "http://127.0.0.1:" + cfg.TemporalUIPort
 		}
+		handler := api.New(api.Config{
+			Temporal: tc, Namespace: cfg.TemporalNamespace, Store: db, Policy: pol, Logger: log, TemporalUIURL: env("TEMPORAL_UI_URL", uiURL),
+			LinkSecret: secret, InboundKey: cfg.InboundKey, WebhookKey: cfg.WebhookKey, PublicURL: cfg.PublicURL,
+		}).Handler()
 		srv := &http.Server{
 			Addr:              cfg.HTTPAddr,
-			Handler:           api.New(api.Config{Temporal: tc, Namespace: cfg.TemporalNamespace, Store: db, Policy: pol, Logger: log, TemporalUIURL: env("TEMPORAL_UI_URL", uiURL)}).Handler(),
+			Handler:           handler,
 			ReadHeaderTimeout: 10 * time.Second,
 		}
 		g.Go(func() error {
-			log.Info("HTTP API listening", "addr", "http://"+cfg.HTTPAddr)
+			log.Info("HTTP API listening", "addr", "http://"+cfg.HTTPAddr, "web_ui", "http://"+cfg.HTTPAddr+"/ui/")
 			if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
 				return fmt.Errorf("HTTP_ADDR: %w", err)
 			}
