@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -132,7 +131,7 @@ func (u *ui) decide(c echo.Context) error {
 	f := caseflow.Fields{}
 	body.check(f)
 	if err = f.Err(); err == nil {
-		err = u.decideApproval(c.Request().Context(), id, key, body, user(c))
+		_, err = u.sendDecision(c.Request().Context(), id, key, caseflow.Decision{Decision: body.Decision, Note: body.Note, By: user(c)})
 	}
 	fromCase := v.Get("from") == "case"
 	if err == nil {
@@ -176,23 +175,4 @@ func slicesContainsApproval(vs []approvalView, id string) bool {
 		}
 	}
 	return false
-}
-
-// decideApproval sends the decision to the approval's workflow. A workflow
-// that has ended was decided, expired or withdrawn: its last recorded state
-// says why, as its validator would have (the same as the API's decide).
-func (u *ui) decideApproval(ctx context.Context, id, key string, body decisionRequest, by caseflow.User) error {
-	_, err := sendUpdate[caseflow.Approval](ctx, u.Server, caseflow.ApprovalWorkflowID(id), caseflow.UpdateDecide, key,
-		caseflow.Decision{Decision: body.Decision, Note: body.Note, By: by})
-	if !isNotFound(err) {
-		return err
-	}
-	a, err := u.store.GetApproval(ctx, id)
-	if err != nil {
-		return err
-	}
-	if e := a.CheckDecider(by); e != nil {
-		return e
-	}
-	return caseflow.Errorf(caseflow.ECONFLICT, "approval %s is no longer running", id)
 }

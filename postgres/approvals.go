@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"caseflow"
@@ -69,30 +68,19 @@ type ApprovalFilter struct {
 // deadline first (the most urgent on top), then the others by their last
 // decision or request, newest first.
 func (db *DB) ListApprovals(ctx context.Context, f ApprovalFilter) ([]caseflow.Approval, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	var q query
 	if f.Tier != "" {
-		where = append(where, arg(f.Tier)+" = ANY(approvers)")
+		q.and(q.arg(f.Tier) + " = ANY(approvers)")
 	}
 	if len(f.Statuses) > 0 {
-		where = append(where, "status = ANY("+arg(strs(f.Statuses))+")")
+		q.and("status = ANY(" + q.arg(strs(f.Statuses)) + ")")
 	}
 	if f.Number != "" {
-		where = append(where, "number = "+arg(f.Number))
+		q.and("number = " + q.arg(f.Number))
 	}
-	query := "SELECT view FROM approvals"
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += ` ORDER BY status <> 'pending', CASE WHEN status = 'pending' THEN due END ASC NULLS LAST,
-		coalesce(decided_at, requested_at) DESC, id LIMIT ` + arg(limit(f.Limit))
-	rows, _ := db.pool.Query(ctx, query, args...)
+	sql := q.sql("SELECT view FROM approvals") + ` ORDER BY status <> 'pending', CASE WHEN status = 'pending' THEN due END ASC NULLS LAST,
+		coalesce(decided_at, requested_at) DESC, id LIMIT ` + q.arg(limit(f.Limit))
+	rows, _ := db.pool.Query(ctx, sql, q.args...)
 	approvals, err := pgx.CollectRows(rows, pgx.RowTo[caseflow.Approval])
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list approvals: %w", err)

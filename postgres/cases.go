@@ -147,16 +147,10 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 	if f.Sort != "" && f.Sort != "due" {
 		return CasePage{}, caseflow.Fields{"sort": `must be "due" or empty`}.Err()
 	}
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	var q query
+	arg := q.arg
 	if len(f.Statuses) > 0 {
-		where = append(where, "status = ANY("+arg(strs(f.Statuses))+")")
+		q.and("status = ANY(" + arg(strs(f.Statuses)) + ")")
 	}
 	if f.Open != nil {
 		var statuses []caseflow.Status
@@ -165,7 +159,7 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 				statuses = append(statuses, s)
 			}
 		}
-		where = append(where, "status = ANY("+arg(strs(statuses))+")")
+		q.and("status = ANY(" + arg(strs(statuses)) + ")")
 	}
 	for _, eq := range []struct{ column, value string }{
 		{"priority", string(f.Priority)},
@@ -174,14 +168,14 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 		{"channel", string(f.Channel)},
 	} {
 		if eq.value != "" {
-			where = append(where, eq.column+" = "+arg(eq.value))
+			q.and(eq.column + " = " + arg(eq.value))
 		}
 	}
 	if f.Breached != nil {
-		where = append(where, "breached = "+arg(*f.Breached))
+		q.and("breached = " + arg(*f.Breached))
 	}
 	if f.Text != "" {
-		where = append(where, "search ILIKE "+arg("%"+escapeLike(f.Text)+"%"))
+		q.and("search ILIKE " + arg("%"+escapeLike(f.Text)+"%"))
 	}
 	order := "created_at DESC, number DESC"
 	if f.Sort == "due" {
@@ -196,26 +190,23 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 		n := arg(cur.Number)
 		switch {
 		case f.Sort == "":
-			where = append(where, "(created_at, number) < ("+arg(*cur.At)+", "+n+")")
+			q.and("(created_at, number) < (" + arg(*cur.At) + ", " + n + ")")
 		case cur.At == nil: // already among the cases without a due time, which come last
-			where = append(where, "resolution_due IS NULL AND number > "+n)
+			q.and("resolution_due IS NULL AND number > " + n)
 		default:
-			where = append(where, "((resolution_due, number) > ("+arg(*cur.At)+", "+n+") OR resolution_due IS NULL)")
+			q.and("((resolution_due, number) > (" + arg(*cur.At) + ", " + n + ") OR resolution_due IS NULL)")
 		}
 	}
-	query := "SELECT created_at, resolution_due, view FROM cases"
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
 	n := limit(f.Limit)
-	query += " ORDER BY " + order + " LIMIT " + arg(n+1) // one more tells whether a next page exists
+	// One more row than asked tells whether a next page exists.
+	sql := q.sql("SELECT created_at, resolution_due, view FROM cases") + " ORDER BY " + order + " LIMIT " + arg(n+1)
 
 	type row struct {
 		created time.Time
 		due     *time.Time
 		c       caseflow.Case
 	}
-	rows, _ := db.pool.Query(ctx, query, args...)
+	rows, _ := db.pool.Query(ctx, sql, q.args...)
 	found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
 		var x row
 		err := r.Scan(&x.created, &x.due, &x.c)

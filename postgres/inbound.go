@@ -125,38 +125,15 @@ type InboundPage struct {
 
 // ListInbound returns one page of the messages f selects, newest first.
 func (db *DB) ListInbound(ctx context.Context, f InboundFilter) (InboundPage, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	var q query
 	if len(f.Statuses) > 0 {
-		where = append(where, "status = ANY("+arg(strs(f.Statuses))+")")
+		q.and("status = ANY(" + q.arg(strs(f.Statuses)) + ")")
 	}
-	if f.Cursor != "" {
-		var cur outboxCursor
-		if err := decodeCursor(f.Cursor, &cur); err != nil || cur.ID <= 0 {
-			return InboundPage{}, errCursor()
-		}
-		where = append(where, "id < "+arg(cur.ID))
-	}
-	query := "SELECT " + inboundColumns + " FROM inbound_messages"
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	n := limit(f.Limit)
-	query += " ORDER BY id DESC LIMIT " + arg(n+1) // one more tells whether a next page exists
-	rows, _ := db.pool.Query(ctx, query, args...)
-	msgs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (InboundMessage, error) { return scanInbound(row) })
+	msgs, next, err := pageByID(ctx, db, &q, "SELECT "+inboundColumns+" FROM inbound_messages", f.Cursor, f.Limit,
+		func(row pgx.CollectableRow) (InboundMessage, error) { return scanInbound(row) },
+		func(m InboundMessage) int64 { return m.ID })
 	if err != nil {
 		return InboundPage{}, fmt.Errorf("postgres: list inbound messages: %w", err)
 	}
-	page := InboundPage{Messages: msgs[:min(len(msgs), n)]}
-	if len(msgs) > n {
-		page.NextCursor = encodeCursor(outboxCursor{ID: msgs[n-1].ID})
-	}
-	return page, nil
+	return InboundPage{Messages: msgs, NextCursor: next}, nil
 }

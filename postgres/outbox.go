@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"caseflow"
 
@@ -99,51 +98,22 @@ type OutboxPage struct {
 	NextCursor string           `json:"next_cursor,omitempty"`
 }
 
-// outboxCursor is the id of the last message of a page.
-type outboxCursor struct {
-	ID int64 `json:"id"`
-}
-
 // ListOutbox returns one page of the messages f selects, newest first.
 func (db *DB) ListOutbox(ctx context.Context, f OutboxFilter) (OutboxPage, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	var q query
 	if f.Number != "" {
-		where = append(where, "number = "+arg(f.Number))
+		q.and("number = " + q.arg(f.Number))
 	}
 	if f.State != "" {
-		where = append(where, "state = "+arg(f.State))
+		q.and("state = " + q.arg(f.State))
 	}
-	if f.Cursor != "" {
-		var cur outboxCursor
-		if err := decodeCursor(f.Cursor, &cur); err != nil || cur.ID <= 0 {
-			return OutboxPage{}, errCursor()
-		}
-		where = append(where, "id < "+arg(cur.ID))
-	}
-	query := "SELECT " + emailColumns + " FROM outbox"
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	n := limit(f.Limit)
-	query += " ORDER BY id DESC LIMIT " + arg(n+1) // one more tells whether a next page exists
-
-	rows, _ := db.pool.Query(ctx, query, args...)
-	emails, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (caseflow.Email, error) { return scanEmail(row) })
+	emails, next, err := pageByID(ctx, db, &q, "SELECT "+emailColumns+" FROM outbox", f.Cursor, f.Limit,
+		func(row pgx.CollectableRow) (caseflow.Email, error) { return scanEmail(row) },
+		func(e caseflow.Email) int64 { return e.ID })
 	if err != nil {
 		return OutboxPage{}, fmt.Errorf("postgres: list outbox: %w", err)
 	}
-	page := OutboxPage{Emails: emails[:min(len(emails), n)]}
-	if len(emails) > n {
-		page.NextCursor = encodeCursor(outboxCursor{ID: emails[n-1].ID})
-	}
-	return page, nil
+	return OutboxPage{Emails: emails, NextCursor: next}, nil
 }
 
 // SetDeliveryState records what a provider's delivery webhook reported: one of
