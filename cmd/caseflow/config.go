@@ -82,12 +82,14 @@ func loadConfig() (config, error) {
 	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || strings.Trim(u.Path, "/") == "" {
 		bad("DATABASE_URL", "must be a postgres:// URL naming a database")
 	}
-	for name, v := range map[string]string{"CASEFLOW_PUBLIC_URL": c.PublicURL, "SENDGRID_API_URL": c.SendGridURL} {
+	for _, kv := range [][2]string{{"CASEFLOW_PUBLIC_URL", c.PublicURL}, {"SENDGRID_API_URL", c.SendGridURL}} {
+		name, v := kv[0], kv[1]
 		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad(name, "%q is not an http(s) URL", v)
 		}
 	}
-	for name, v := range map[string]string{"CASEFLOW_FROM_EMAIL": c.FromEmail, "CASEFLOW_REPLY_TO": c.ReplyTo} {
+	for _, kv := range [][2]string{{"CASEFLOW_FROM_EMAIL", c.FromEmail}, {"CASEFLOW_REPLY_TO", c.ReplyTo}} {
+		name, v := kv[0], kv[1]
 		if a, err := mail.ParseAddress(v); err != nil || a.Name != "" {
 			bad(name, "%q is not a plain email address", v)
 		}
