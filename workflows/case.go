@@ -404,7 +404,12 @@ func (w *caseWorkflow) escalateTo(ctx workflow.Context, now time.Time, actor str
 	w.alertStaff(now, seq, rolesFor(next), false, mail.Data{Headline: headline, Reason: reason, DueBy: w.when(w.Ack.Due)})
 	// The customer hears at once, whatever the hour, with the time we now promise.
 	expected := w.Resolution.Due
-	if !w.Resolution.Due.After(now) {
+	if w.Resolution.State == caseflow.ClockPaused {
+		// Waiting on the customer: the time left counts from their answer,
+		// so promise it from now rather than from before the pause.
+		expected = w.Resolution.add(w.cal(), now, w.Resolution.Left)
+	}
+	if !expected.After(now) {
 		expected = w.Policy.Targets.Priorities[c.Priority].Resolution.From(w.cal(), now)
 	}
 	w.ExpectedBy = expected

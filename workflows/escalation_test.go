@@ -567,3 +567,29 @@ func TestCaseTurningCriticalGoesStraightToManager(t *testing.T) {
 		})
 	}
 }
+
+// While the case waits on the customer its resolution clock is paused, so the
+// time promised in an escalation notice counts the time left from now.
+func TestEscalationWhileWaitingPromisesTheTimeLeftFromNow(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, policy.Default(), tuesday10)
+	n := number(260)
+	h.at(time.Hour, "wait", caseflow.UpdateWait, caseflow.Wait{Reason: "Which card was charged?", By: alice})
+	// Wednesday 10:00: 15 business hours were left at the pause (Tue 11:00 to Thu 10:00).
+	h.at(24*time.Hour, "escalate", caseflow.UpdateEscalate, caseflow.Escalate{Reason: "customer upset", By: alice})
+	h.at(25*time.Hour, "reply", caseflow.UpdateCustomerReply, caseflow.CustomerReply{Body: "The Visa.", Via: "api"})
+	h.resolveAt(26 * time.Hour)
+	h.run(workflows.Input{Intake: ptr(emailIntake(n))})
+
+	h.ok("escalate")
+	var notice caseflow.Email // the first: later ones follow unacknowledged climbs
+	for _, e := range h.emails(n) {
+		if e.Template == "escalation_notice" {
+			notice = e
+			break
+		}
+	}
+	if want := "Thursday, December 3, 2026 at 5:00 PM EST"; !strings.Contains(notice.Text, want) {
+		t.Errorf("the notice should promise %s (15 business hours from Wednesday 10:00):\n%s", want, notice.Text)
+	}
+}
