@@ -13,7 +13,7 @@ WORKFLOWCHECK := go.temporal.io/sdk/contrib/tools/workflowcheck@v0.6.0
 HTMX_VERSION := 2.0.11
 AXE_VERSION  := 4.14.1
 
-.PHONY: all build run test lint bench histories clean screenshots vendor-js
+.PHONY: all build run postgres test lint bench histories clean screenshots vendor-js
 
 all: build
 
@@ -34,10 +34,14 @@ $(BIN)/workflowcheck:
 
 # The whole system on one machine: dev server with Web UI (:8233), worker,
 # API (:8080), on the local Postgres. Ctrl-C stops it all.
-run: build
+run: build postgres
 	$(BIN)/caseflow run
 
-test: lint $(BIN)/temporal
+# A local PostgreSQL at 127.0.0.1:5432, started (or installed) if none answers.
+postgres:
+	@deploy/local-postgres.sh
+
+test: lint $(BIN)/temporal postgres
 	TEMPORAL_BIN=$(BIN)/temporal go test -count=1 -timeout 20m ./...
 
 lint: $(BIN)/staticcheck $(BIN)/workflowcheck
