@@ -175,7 +175,7 @@ func (s *Server) startCase(ctx context.Context, in caseflow.Intake) (caseflow.Ca
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			searchNumber.ValueSet(in.Number), searchChannel.ValueSet(string(in.Channel))),
-	}, caseflow.CaseWorkflowName, workflows.Input{Intake: &in})
+	}, caseflow.CaseWorkflowName, workflows.Input{Intake: &in, Policy: s.policy})
 	h, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{

@@ -13,7 +13,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -525,12 +524,7 @@ func TestCustomerCasePage(t *testing.T) {
 // The survey behind its emailed link: the form, a refused bad answer, one
 // answer recorded, a second refused kindly.
 func TestCustomerSurveyPage(t *testing.T) {
-	s := start(t)
-	// This policy sends the survey a second after the resolution.
-	s.killWorker()
-	abs, _ := filepath.Abs(surveyFirst)
-	s.env = append(s.env, "CASEFLOW_POLICY="+abs)
-	s.startWorker()
+	s := startWith(t, surveyFirst) // sends the survey a second after resolution
 
 	n := must(t, s.call(caseflow.RoleAgent, "POST", "/api/v1/cases", newCase(caseflow.ChannelEmail)), 201).caseBody(t).Number
 	must(t, s.call(caseflow.RoleAgent, "POST", "/api/v1/cases/"+n+"/interactions",

@@ -24,12 +24,7 @@ func TestRecordHistories(t *testing.T) {
 	if dir == "" {
 		t.Skip("recording histories only with CASEFLOW_RECORD_HISTORIES set (make histories)")
 	}
-	s := start(t)
-	// The survey policy sends the survey a second after resolution.
-	s.killWorker()
-	abs, _ := filepath.Abs(surveyFirst)
-	s.env = append(s.env, "CASEFLOW_POLICY="+abs)
-	s.startWorker()
+	s := startWith(t, surveyFirst) // sends the survey a second after resolution
 
 	// A full lifecycle: work, waiting, survey, reopen, resolve again.
 	a := must(t, s.call(caseflow.RoleAgent, "POST", "/api/v1/cases", newCase(caseflow.ChannelPhone)), 201).caseBody(t).Number

@@ -95,7 +95,15 @@ type system struct {
 	users    map[caseflow.Role]caseflow.User
 }
 
+// start runs caseflow with the fast test policy.
 func start(t *testing.T) *system {
+	t.Helper()
+	return startWith(t, fastPolicy)
+}
+
+// startWith runs caseflow with the policy file policyPath for the API (which
+// pins it on the cases it opens) and the worker alike.
+func startWith(t *testing.T, policyPath string) *system {
 	t.Helper()
 	ctx := context.Background()
 	quiet := tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -120,7 +128,7 @@ func start(t *testing.T) *system {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	pol, err := policy.Load(fastPolicy)
+	pol, err := policy.Load(policyPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +151,7 @@ func start(t *testing.T) *system {
 		LinkSecret: []byte(linkSecret), InboundKey: inboundKey, WebhookKey: &webhookKey.PublicKey}).Handler())
 	t.Cleanup(s.api.Close)
 
-	abs, _ := filepath.Abs(fastPolicy)
+	abs, _ := filepath.Abs(policyPath)
 	s.env = append(os.Environ(),
 		"TEMPORAL_ADDRESS="+srv.FrontendHostPort(),
 		"DATABASE_URL="+dbURL,

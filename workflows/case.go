@@ -69,7 +69,7 @@ func setup(ctx workflow.Context, in Input) (*caseWorkflow, error) {
 		if in.Intake == nil {
 			return nil, temporal.NewNonRetryableApplicationError("a case starts with an intake", "invalid_input", nil)
 		}
-		w.State = &State{}
+		w.State = &State{Policy: in.Policy}
 	}
 	w.runStart = w.Seq
 	if err := w.register(ctx); err != nil {

@@ -11,7 +11,10 @@ import (
 // Input starts a case (Intake) or carries it across continue-as-new (State).
 type Input struct {
 	Intake *caseflow.Intake `json:"intake,omitempty"`
-	State  *State           `json:"state,omitempty"`
+	// Policy, when the starter sends it with the intake, is the policy the
+	// case pins; without it the worker's current policy is fetched.
+	Policy *policy.Policy `json:"policy,omitempty"`
+	State  *State         `json:"state,omitempty"`
 	// EventsPerRun continues the case as new once a run has recorded this
 	// many timeline events (zero: DefaultEventsPerRun), or sooner when the
 	// server suggests it. Tests lower it.
