@@ -164,12 +164,15 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter) (CasePage, error) {
 	for _, eq := range []struct{ column, value string }{
 		{"priority", string(f.Priority)},
 		{"tier", string(f.Tier)},
-		{"assignee", f.Assignee},
 		{"channel", string(f.Channel)},
 	} {
 		if eq.value != "" {
 			q.and(eq.column + " = " + arg(eq.value))
 		}
+	}
+	if f.Assignee != "" {
+		// Emails identify users whatever their capitals.
+		q.and("lower(assignee) = lower(" + arg(f.Assignee) + ")")
 	}
 	if f.Breached != nil {
 		q.and("breached = " + arg(*f.Breached))

@@ -132,6 +132,7 @@ func TestListCases(t *testing.T) {
 		{"priority", postgres.CaseFilter{Priority: caseflow.PriorityCritical}, []int{2}},
 		{"tier", postgres.CaseFilter{Tier: caseflow.TierSupervisor}, []int{2}},
 		{"assignee", postgres.CaseFilter{Assignee: "ann@example.com"}, []int{3}},
+		{"assignee in other capitals", postgres.CaseFilter{Assignee: "Ann@Example.COM"}, []int{3}},
 		{"channel", postgres.CaseFilter{Channel: caseflow.ChannelPhone}, []int{3}},
 		{"breached", postgres.CaseFilter{Breached: &yes}, []int{4}},
 		{"not breached", postgres.CaseFilter{Breached: &no}, []int{7, 6, 5, 3, 2, 1}},
