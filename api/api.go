@@ -203,6 +203,7 @@ func (s *Server) routes() []route {
 		{get, "/approvals", leads, s.inbox},
 		{get, "/outbox", admins, s.listOutbox},
 		{get, "/inbound", leads, s.listInbound},
+		{post, "/inbound/:id", leads, s.reviewInbound},
 		{get, "/metrics/service", readers, s.serviceMetrics},
 	}
 }

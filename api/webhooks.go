@@ -40,6 +40,7 @@ type webhookStore interface {
 	SaveInbound(ctx context.Context, m postgres.InboundMessage) (postgres.InboundMessage, bool, error)
 	SetInboundStatus(ctx context.Context, id int64, status postgres.InboundStatus, number, newNumber, note string) error
 	ListInbound(ctx context.Context, f postgres.InboundFilter) (postgres.InboundPage, error)
+	Inbound(ctx context.Context, id int64) (postgres.InboundMessage, error)
 	EmailByKey(ctx context.Context, key string) (caseflow.Email, error)
 	SetDeliveryState(ctx context.Context, providerID string, outboxID int64, state caseflow.EmailState) error
 }

@@ -281,6 +281,7 @@ func TestCustomerEmailAndDeliveryEvents(t *testing.T) {
 		}
 		var page struct {
 			Messages []struct {
+				ID      int64  `json:"id"`
 				Status  string `json:"status"`
 				From    string `json:"from"`
 				Subject string `json:"subject"`
@@ -298,6 +299,38 @@ func TestCustomerEmailAndDeliveryEvents(t *testing.T) {
 		}
 		if k := countType(s.timeline(n), caseflow.EventCustomerReplied); k != 1 {
 			t.Errorf("%d customer replies on the timeline, want 1: strangers never reach it", k)
+		}
+
+		// A team lead settles the queue: Carla's question goes to her case, the
+		// stranger's email is dismissed, each once.
+		must(t, s.call(caseflow.RoleTeamLead, "GET", "/api/v1/inbound", nil), 200).json(t, &page)
+		unknownNumber, question, stranger := page.Messages[0].ID, page.Messages[1].ID, page.Messages[2].ID
+		review := func(role caseflow.Role, id int64, body map[string]any) response {
+			return s.call(role, "POST", fmt.Sprintf("/api/v1/inbound/%d", id), body)
+		}
+		must(t, review(caseflow.RoleAgent, question, map[string]any{"action": "attach", "number": n}), 403)
+		var eb errorBody
+		must(t, review(caseflow.RoleTeamLead, question, map[string]any{"action": "attach", "number": "CS-1"}), 400).json(t, &eb)
+		if _, ok := eb.Error.Details["number"]; !ok {
+			t.Errorf("a bad number is named: %+v", eb)
+		}
+		must(t, review(caseflow.RoleTeamLead, question, map[string]any{"action": "attach", "number": n}), 200)
+		must(t, review(caseflow.RoleTeamLead, question, map[string]any{"action": "attach", "number": n}), 409)
+		must(t, review(caseflow.RoleTeamLead, stranger, map[string]any{"action": "dismiss"}), 400)
+		must(t, review(caseflow.RoleTeamLead, stranger, map[string]any{"action": "dismiss", "note": "phishing"}), 200)
+		must(t, review(caseflow.RoleTeamLead, unknownNumber, map[string]any{"action": "attach", "number": "CS-2026-999999"}), 404)
+		var last caseflow.Event
+		for _, e := range s.timeline(n) {
+			if e.Type == caseflow.EventCustomerReplied {
+				last = e
+			}
+		}
+		if last.Data["body"] != "Do you ship to Canada?" || last.Actor != caseflow.ActorCustomer {
+			t.Errorf("the attached email is the customer's reply on the timeline: %+v", last)
+		}
+		must(t, s.call(caseflow.RoleTeamLead, "GET", "/api/v1/inbound", nil), 200).json(t, &page)
+		if len(page.Messages) != 1 || page.Messages[0].ID != unknownNumber {
+			t.Errorf("review queue after settling two = %+v, want the one left", page.Messages)
 		}
 	})
 

@@ -22,11 +22,12 @@ const (
 	InboundUnknownCase   InboundStatus = "unknown_case"   // no case number, or one no case has
 	InboundUnknownSender InboundStatus = "unknown_sender" // not from the case's customer
 	InboundUnverified    InboundStatus = "unverified"     // the sender's domain failed SPF and had no passing DKIM
+	InboundDismissed     InboundStatus = "dismissed"      // a reviewer closed it without a case (spam, say)
 )
 
 // InboundStatuses lists every status; InboundReview those a person must look at.
 var (
-	InboundStatuses = []InboundStatus{InboundReceived, InboundReplied, InboundOpenedCase, InboundUnknownCase, InboundUnknownSender, InboundUnverified}
+	InboundStatuses = []InboundStatus{InboundReceived, InboundReplied, InboundOpenedCase, InboundUnknownCase, InboundUnknownSender, InboundUnverified, InboundDismissed}
 	InboundReview   = []InboundStatus{InboundReceived, InboundUnknownCase, InboundUnknownSender, InboundUnverified}
 )
 
@@ -87,6 +88,18 @@ func (db *DB) SaveInbound(ctx context.Context, m InboundMessage) (InboundMessage
 		return InboundMessage{}, false, fmt.Errorf("postgres: save inbound message: %w", err)
 	}
 	return stored, false, nil
+}
+
+// Inbound returns the message with id.
+func (db *DB) Inbound(ctx context.Context, id int64) (InboundMessage, error) {
+	m, err := scanInbound(db.pool.QueryRow(ctx, `SELECT `+inboundColumns+` FROM inbound_messages WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return InboundMessage{}, caseflow.Errorf(caseflow.ENOTFOUND, "inbound message %d not found", id)
+	}
+	if err != nil {
+		return InboundMessage{}, fmt.Errorf("postgres: inbound message: %w", err)
+	}
+	return m, nil
 }
 
 // SetInboundStatus records what became of the message with id: its status,
