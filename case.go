@@ -177,6 +177,7 @@ const (
 	EventFollowUpSent         EventType = "follow_up_sent"
 	EventEmailFailed          EventType = "email_failed"
 	EventEmailUncertain       EventType = "email_uncertain"
+	EventEmailResent          EventType = "email_resent"
 	EventEscalationAcked      EventType = "escalation_acknowledged"
 	EventEscalationReminder   EventType = "escalation_reminder"
 	EventResolved             EventType = "resolved"

@@ -97,6 +97,10 @@ const (
 	// approval workflows: it climbed a tier, was decided, or expired.
 	SignalApprovalChanged = "approval-changed"
 
+	// UpdateResendEmail takes a ResendEmail: staff send again an email of
+	// the case that failed, bounced or whose send was cut off.
+	UpdateResendEmail = "resend-email"
+
 	// QueryCase returns the live Case.
 	QueryCase = "case"
 
@@ -220,4 +224,10 @@ type EmailBounce struct {
 	Reason   string     `json:"reason"`   // the provider's words
 	Template string     `json:"template"` // which message it was
 	State    EmailState `json:"state"`    // bounced or dropped
+}
+
+// ResendEmail names, by its outbox key, the email of the case to send again.
+type ResendEmail struct {
+	Key string `json:"key"`
+	By  User   `json:"by"`
 }

@@ -148,14 +148,44 @@ func (a *Activities) NotifyStaff(ctx context.Context, s StaffAlert) (int, error)
 	return len(to), errors.Join(errs...)
 }
 
+// Resend is a copy, under its own Key, of the email stored under Of.
+type Resend struct {
+	Key string `json:"key"`
+	Of  string `json:"of"`
+}
+
+// ResendEmail sends again, as a new message, an email that failed, bounced
+// or whose send was cut off; staff decide, the outbox keeps both.
+func (a *Activities) ResendEmail(ctx context.Context, r Resend) (SendResult, error) {
+	defer keepAlive(ctx)()
+	orig, err := a.Store.EmailByKey(ctx, r.Of)
+	if err != nil {
+		if caseflow.ErrorCode(err) == caseflow.ENOTFOUND {
+			return SendResult{}, temporal.NewNonRetryableApplicationError("no email to resend", "not_found", err)
+		}
+		return SendResult{}, err
+	}
+	orig.Key = r.Key
+	return a.deliver(ctx, orig)
+}
+
 func (a *Activities) send(ctx context.Context, r EmailRequest) (SendResult, error) {
 	subject, text, html, err := mail.Render(r.Template, r.Data)
 	if err != nil {
 		return SendResult{}, temporal.NewNonRetryableApplicationError("rendering "+r.Template, "template", err)
 	}
-	e, _, err := a.Store.EnqueueEmail(ctx, caseflow.Email{
+	return a.deliver(ctx, caseflow.Email{
 		Key: r.Key, Number: r.Number, Template: r.Template, To: r.To, ToName: r.ToName,
 		ReplyTo: replyTo(a.ReplyTo, r.Number), Subject: subject, Text: text, HTML: html,
+	})
+}
+
+// deliver records the email in the outbox under its key and hands it to the
+// provider at most once.
+func (a *Activities) deliver(ctx context.Context, m caseflow.Email) (SendResult, error) {
+	e, _, err := a.Store.EnqueueEmail(ctx, caseflow.Email{
+		Key: m.Key, Number: m.Number, Template: m.Template, To: m.To, ToName: m.ToName,
+		ReplyTo: m.ReplyTo, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
 	})
 	if err != nil {
 		return SendResult{}, err
@@ -166,7 +196,7 @@ func (a *Activities) send(ctx context.Context, r EmailRequest) (SendResult, erro
 		// An earlier attempt died between handing the message over and
 		// recording the answer. It may have gone out; sending again could
 		// mail the customer twice, so it is marked unknown and left alone.
-		if _, err := a.Store.TransitionEmail(ctx, r.Key, []caseflow.EmailState{caseflow.EmailSending}, caseflow.EmailUnknown, "", "the send was interrupted; not retried to avoid a duplicate"); err != nil {
+		if _, err := a.Store.TransitionEmail(ctx, m.Key, []caseflow.EmailState{caseflow.EmailSending}, caseflow.EmailUnknown, "", "the send was interrupted; not retried to avoid a duplicate"); err != nil {
 			return SendResult{}, err
 		}
 		return SendResult{State: caseflow.EmailUnknown}, nil
@@ -174,31 +204,31 @@ func (a *Activities) send(ctx context.Context, r EmailRequest) (SendResult, erro
 		return SendResult{State: e.State, Error: e.Error}, nil // already handled
 	}
 	if a.Sender == nil {
-		_, err := a.Store.TransitionEmail(ctx, r.Key, []caseflow.EmailState{caseflow.EmailQueued}, caseflow.EmailNoProvider, "", "no email provider is configured")
+		_, err := a.Store.TransitionEmail(ctx, m.Key, []caseflow.EmailState{caseflow.EmailQueued}, caseflow.EmailNoProvider, "", "no email provider is configured")
 		return SendResult{State: caseflow.EmailNoProvider}, err
 	}
-	if ok, err := a.Store.TransitionEmail(ctx, r.Key, []caseflow.EmailState{caseflow.EmailQueued}, caseflow.EmailSending, "", ""); err != nil || !ok {
+	if ok, err := a.Store.TransitionEmail(ctx, m.Key, []caseflow.EmailState{caseflow.EmailQueued}, caseflow.EmailSending, "", ""); err != nil || !ok {
 		return SendResult{State: caseflow.EmailSending}, err
 	}
 	id, err := a.Sender.Send(ctx, e)
 	var se *mail.SendError
 	switch {
 	case err == nil:
-		_, err := a.Store.TransitionEmail(ctx, r.Key, []caseflow.EmailState{caseflow.EmailSending}, caseflow.EmailSent, id, "")
+		_, err := a.Store.TransitionEmail(ctx, m.Key, []caseflow.EmailState{caseflow.EmailSending}, caseflow.EmailSent, id, "")
 		return SendResult{State: caseflow.EmailSent}, err
 	case errors.As(err, &se) && se.Unsent && se.Retryable:
 		// Nothing reached the provider: put it back in the queue and retry.
-		if _, terr := a.Store.TransitionEmail(ctx, r.Key, []caseflow.EmailState{caseflow.EmailSending}, caseflow.EmailQueued, "", se.Error()); terr != nil {
+		if _, terr := a.Store.TransitionEmail(ctx, m.Key, []caseflow.EmailState{caseflow.EmailSending}, caseflow.EmailQueued, "", se.Error()); terr != nil {
 			return SendResult{}, terr
 		}
-		return SendResult{}, fmt.Errorf("email %s: %w", r.Key, err)
+		return SendResult{}, fmt.Errorf("email %s: %w", m.Key, err)
 	case errors.As(err, &se) && !se.Retryable:
-		_, terr := a.Store.TransitionEmail(ctx, r.Key, []caseflow.EmailState{caseflow.EmailSending}, caseflow.EmailFailed, "", se.Error())
+		_, terr := a.Store.TransitionEmail(ctx, m.Key, []caseflow.EmailState{caseflow.EmailSending}, caseflow.EmailFailed, "", se.Error())
 		return SendResult{State: caseflow.EmailFailed, Error: se.Error()}, terr
 	default:
 		// The provider may or may not have it (a timeout after the request
 		// went out): never risk a second copy.
-		_, terr := a.Store.TransitionEmail(ctx, r.Key, []caseflow.EmailState{caseflow.EmailSending}, caseflow.EmailUnknown, "", err.Error())
+		_, terr := a.Store.TransitionEmail(ctx, m.Key, []caseflow.EmailState{caseflow.EmailSending}, caseflow.EmailUnknown, "", err.Error())
 		return SendResult{State: caseflow.EmailUnknown, Error: err.Error()}, terr
 	}
 }

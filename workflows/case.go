@@ -188,24 +188,29 @@ func (w *caseWorkflow) mailer(ctx workflow.Context) {
 		}
 		m := w.Mail[0]
 		var err error
-		if len(m.Roles) > 0 {
+		var res activities.SendResult
+		switch {
+		case m.Resend != "":
+			err = workflow.ExecuteActivity(actx, a.ResendEmail, activities.Resend{Key: m.Key, Of: m.Resend}).Get(ctx, &res)
+		case len(m.Roles) > 0:
 			err = workflow.ExecuteActivity(actx, a.NotifyStaff, activities.StaffAlert{Key: m.Key, Number: w.Case.Number, Template: m.Template, Roles: m.Roles, Assignee: m.To, Data: m.Data}).Get(ctx, nil)
-		} else {
-			var res activities.SendResult
+		default:
 			err = workflow.ExecuteActivity(actx, a.SendEmail, activities.EmailRequest{Key: m.Key, Number: w.Case.Number, Template: m.Template, To: m.To, ToName: m.ToName, SurveyID: m.SurveyID, Data: m.Data}).Get(ctx, &res)
-			switch {
-			case err != nil:
-			case res.State == caseflow.EmailFailed:
-				w.record(ctx, caseflow.ActorSystem, caseflow.EventEmailFailed, map[string]any{"template": m.Template, "key": m.Key, "error": res.Error})
-			case res.State == caseflow.EmailUnknown:
-				// A send cut off mid-way is never retried (it could arrive twice);
-				// the timeline says so, so an agent can check with the customer.
-				w.record(ctx, caseflow.ActorSystem, caseflow.EventEmailUncertain, map[string]any{"template": m.Template, "key": m.Key, "error": res.Error})
-			}
+		}
+		switch {
+		case err != nil:
+		case res.State == caseflow.EmailFailed:
+			w.record(ctx, caseflow.ActorSystem, caseflow.EventEmailFailed, map[string]any{"template": m.Template, "key": m.Key, "error": res.Error})
+		case res.State == caseflow.EmailUnknown:
+			// A send cut off mid-way is never retried (it could arrive twice);
+			// the timeline says so, so staff can check and resend.
+			w.record(ctx, caseflow.ActorSystem, caseflow.EventEmailUncertain, map[string]any{"template": m.Template, "key": m.Key, "error": res.Error})
 		}
 		if err != nil {
-			workflow.GetLogger(ctx).Error("email not sent; will try again", "key", m.Key, "error", err)
-			continue
+			// The retry policy already retried what can succeed later; this
+			// one cannot (a broken template, an email gone). Say so and go on.
+			workflow.GetLogger(ctx).Error("email not sent", "key", m.Key, "error", err)
+			w.record(ctx, caseflow.ActorSystem, caseflow.EventEmailFailed, map[string]any{"template": m.Template, "key": m.Key, "error": err.Error()})
 		}
 		w.Mail = w.Mail[1:]
 		w.changed = true

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -167,6 +168,17 @@ func (w *caseWorkflow) register(ctx workflow.Context) error {
 		}
 	}
 	if err := w.registerSurvey(ctx); err != nil {
+		return err
+	}
+	if err := update(ctx, w, caseflow.UpdateResendEmail, func(in caseflow.ResendEmail) error {
+		if !strings.HasPrefix(in.Key, w.Case.Number+"/") {
+			return errRejected(caseflow.EINVALID, "that email is not one of this case's")
+		}
+		return nil
+	}, func(ctx workflow.Context, in caseflow.ResendEmail) {
+		seq := w.record(ctx, in.By.Actor(), caseflow.EventEmailResent, map[string]any{"of": in.Key})
+		w.Mail = append(w.Mail, Outgoing{Key: fmt.Sprintf("%s/%d/resend", w.Case.Number, seq), Resend: in.Key})
+	}); err != nil {
 		return err
 	}
 	w.registerBounces(ctx)

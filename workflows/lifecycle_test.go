@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -235,3 +236,33 @@ func TestContinueAsNewKeepsTheCase(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestStaffResendAnEmailAsANewMessage(t *testing.T) {
+	h := newHarness(t, policy.Default(), tuesday10)
+	n := number(10)
+	h.at(time.Minute, "resend", caseflow.UpdateResendEmail, caseflow.ResendEmail{Key: n + "/3/acknowledgement", By: alice})
+	h.at(2*time.Minute, "other case", caseflow.UpdateResendEmail, caseflow.ResendEmail{Key: number(11) + "/3/acknowledgement", By: alice})
+	h.at(3*time.Minute, "gone", caseflow.UpdateResendEmail, caseflow.ResendEmail{Key: n + "/99/acknowledgement", By: alice})
+	h.resolveAt(time.Hour)
+	h.run(workflows.Input{Intake: ptr(emailIntake(n))})
+
+	h.ok("resend")
+	h.rejected("other case", caseflow.EINVALID)
+	resent := h.events(n, caseflow.EventEmailResent)
+	if len(resent) != 2 || resent[0].Actor != alice.Email || resent[0].Data["of"] != n+"/3/acknowledgement" {
+		t.Fatalf("email_resent events: %+v", resent)
+	}
+	var acks []caseflow.Email
+	for _, e := range h.emails(n) {
+		if e.Template == "acknowledgement" {
+			acks = append(acks, e)
+		}
+	}
+	if len(acks) != 2 || acks[1].Key == acks[0].Key || acks[1].Subject != acks[0].Subject || acks[1].Text != acks[0].Text {
+		t.Errorf("the resend is a new message with the same words: %+v", acks)
+	}
+	// An email that does not exist cannot be sent again: the case says so and goes on.
+	if failed := h.events(n, caseflow.EventEmailFailed); len(failed) != 1 || failed[0].Data["key"] != fmt.Sprintf("%s/%d/resend", n, resent[1].Seq) {
+		t.Errorf("email_failed for the missing email: %+v", failed)
+	}
+}

@@ -98,4 +98,6 @@ type Outgoing struct {
 	Data     mail.Data       `json:"data"`
 	At       time.Time       `json:"at,omitempty"` // not before (staff alerts out of hours)
 	SurveyID string          `json:"survey_id,omitempty"`
+	// Resend, when set, is the outbox key of an email to send again as is.
+	Resend string `json:"resend,omitempty"`
 }
