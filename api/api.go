@@ -196,7 +196,7 @@ func (s *Server) routes() []route {
 		{post, "/cases/:number/resolve", caseWorkers, act[resolveRequest](s, caseflow.UpdateResolve)},
 		{post, "/cases/:number/reopen", caseWorkers, act[reopenRequest](s, caseflow.UpdateReopen)},
 		{post, "/cases/:number/close", caseWorkers, act[closeRequest](s, caseflow.UpdateClose)},
-		{post, "/cases/:number/resend-email", caseWorkers, s.resendEmail},
+		{post, "/cases/:number/resend-email", caseWorkers, onCommand[resendRequest](s.resendEmail)},
 		{post, "/cases/:number/recovery-actions", caseWorkers, ask[recoveryRequest](s, caseflow.UpdateRecovery)},
 		{post, "/cases/:number/exceptions", caseWorkers, ask[exceptionRequest](s, caseflow.UpdateException)},
 		{post, "/cases/:number/exceptions/:id/form", caseWorkers, s.exceptionForm},

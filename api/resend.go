@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"slices"
 
 	"github.com/labstack/echo/v4"
@@ -19,34 +18,24 @@ type resendRequest struct {
 
 func (r *resendRequest) check(f caseflow.Fields) { text(f, "key", r.Key, true, 500) }
 
+func (r *resendRequest) payload(by caseflow.User) any {
+	return caseflow.ResendEmail{Key: r.Key, By: by}
+}
+
 // resendEmail is POST /cases/{number}/resend-email: send again, as a new
 // message, one of the case's emails that may not have arrived. The case
 // records who did it; the outbox keeps both messages.
-func (s *Server) resendEmail(c echo.Context) error {
-	f := caseflow.Fields{}
-	number := caseNumber(c, f)
-	key := idempotencyKey(c, f)
-	var body resendRequest
-	if err := decode(c, f, &body); err != nil {
-		return err
-	}
-	if err := f.Err(); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	e, err := s.store.EmailByKey(ctx, body.Key)
+func (s *Server) resendEmail(c echo.Context, number, key string, payload any) error {
+	in := payload.(caseflow.ResendEmail)
+	e, err := s.store.EmailByKey(c.Request().Context(), in.Key)
 	if err != nil {
 		return err
 	}
 	if e.Number != number {
-		return caseflow.Errorf(caseflow.ENOTFOUND, "case %s has no email %s", number, body.Key)
+		return caseflow.Errorf(caseflow.ENOTFOUND, "case %s has no email %s", number, in.Key)
 	}
 	if !slices.Contains(resendable, e.State) {
 		return caseflow.Errorf(caseflow.ECONFLICT, "that email is %s: only a failed, bounced, dropped or interrupted email is sent again", e.State)
 	}
-	cs, err := s.update(ctx, number, key, caseflow.UpdateResendEmail, caseflow.ResendEmail{Key: body.Key, By: user(c)})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, s.caseJSON(cs))
+	return s.runUpdate(c, number, key, caseflow.UpdateResendEmail, in)
 }

@@ -69,23 +69,14 @@ func (w *approvalWorkflow) register(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		ch := workflow.GetSignalChannel(ctx, caseflow.SignalApprovalRecorded)
-		for {
-			var r caseflow.ApprovalRecorded
-			ch.Receive(ctx, &r)
-			w.recorded[r.Step] = r
-		}
+	// The approval never continues as new: nothing to drain.
+	onSignal(ctx, caseflow.SignalApprovalRecorded, func(_ workflow.Context, r caseflow.ApprovalRecorded) {
+		w.recorded[r.Step] = r
 	})
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		ch := workflow.GetSignalChannel(ctx, caseflow.SignalWithdraw)
-		for {
-			var r caseflow.Withdraw
-			ch.Receive(ctx, &r)
-			// A decision already taken stands until the case refuses it.
-			if w.a.Status == caseflow.ApprovalPending {
-				w.withdrawn(r.Reason)
-			}
+	onSignal(ctx, caseflow.SignalWithdraw, func(_ workflow.Context, r caseflow.Withdraw) {
+		// A decision already taken stands until the case refuses it.
+		if w.a.Status == caseflow.ApprovalPending {
+			w.withdrawn(r.Reason)
 		}
 	})
 	return nil

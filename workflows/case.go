@@ -31,7 +31,9 @@ type caseWorkflow struct {
 	*State
 	eventsPerRun int
 	runStart     int64 // Seq when this run began
-	intake       *caseflow.Intake
+	// drains take in pending signals before continue-as-new.
+	drains []func(workflow.Context)
+	intake *caseflow.Intake
 	// changed wakes the main loop when a handler changed something it must look at.
 	changed bool
 }
@@ -130,15 +132,11 @@ func (w *caseWorkflow) shouldContinueAsNew(ctx workflow.Context) bool {
 }
 
 func (w *caseWorkflow) continueAsNew(ctx workflow.Context) error {
-	// Take in any reply that arrived by email, then finish in-flight work, so
-	// the new run starts with the whole state and nothing half done.
-	ch := workflow.GetSignalChannel(ctx, caseflow.SignalCustomerReply)
-	var r caseflow.CustomerReply
-	for ch.ReceiveAsync(&r) {
-		w.customerReplied(ctx, r)
+	// Take in the signals that arrived, then finish in-flight work, so the
+	// new run starts with the whole state and nothing half done.
+	for _, drain := range w.drains {
+		drain(ctx)
 	}
-	w.drainBounces(ctx)
-	w.drainApprovalChanges(ctx)
 	if err := workflow.Await(ctx, func() bool { return w.idle() && workflow.AllHandlersFinished(ctx) }); err != nil {
 		return err
 	}

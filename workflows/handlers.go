@@ -181,20 +181,35 @@ func (w *caseWorkflow) register(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	w.registerBounces(ctx)
+	w.drains = append(w.drains, onSignal(ctx, caseflow.SignalEmailBounced, w.emailBounced))
 	if err := w.registerApprovals(ctx); err != nil {
 		return err
 	}
 	// Replies that arrive by email are fire-and-forget.
+	w.drains = append(w.drains, onSignal(ctx, caseflow.SignalCustomerReply, w.customerReplied))
+	return nil
+}
+
+// onSignal handles each name signal as it arrives, and returns what takes in
+// those that arrived but were not received yet, so continue-as-new loses none.
+func onSignal[T any](ctx workflow.Context, name string, handle func(workflow.Context, T)) (drain func(workflow.Context)) {
+	ch := workflow.GetSignalChannel(ctx, name)
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		ch := workflow.GetSignalChannel(ctx, caseflow.SignalCustomerReply)
 		for {
-			var r caseflow.CustomerReply
-			ch.Receive(ctx, &r)
-			w.customerReplied(ctx, r)
+			var v T
+			ch.Receive(ctx, &v)
+			handle(ctx, v)
 		}
 	})
-	return nil
+	return func(ctx workflow.Context) {
+		for {
+			var v T // fresh each time: a payload never inherits the last one's fields
+			if !ch.ReceiveAsync(&v) {
+				return
+			}
+			handle(ctx, v)
+		}
+	}
 }
 
 // update registers one update: validate, change, wait until recorded, answer

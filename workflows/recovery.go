@@ -60,27 +60,10 @@ func (w *caseWorkflow) registerApprovals(ctx workflow.Context) error {
 	if err := update(ctx, w, caseflow.UpdateExceptionForm, w.canCompleteForm, w.completeForm); err != nil {
 		return err
 	}
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		ch := workflow.GetSignalChannel(ctx, caseflow.SignalApprovalChanged)
-		for {
-			var c caseflow.ApprovalChanged
-			ch.Receive(ctx, &c)
-			w.approvalChanged(ctx, c)
-		}
-	})
+	w.drains = append(w.drains, onSignal(ctx, caseflow.SignalApprovalChanged, w.approvalChanged))
 	workflow.Go(ctx, w.approvalWriter)
 	workflow.Go(ctx, w.approvalSignaler)
 	return nil
-}
-
-// drainApprovalChanges takes in the reports that arrived but were not read
-// yet, before the case continues as new.
-func (w *caseWorkflow) drainApprovalChanges(ctx workflow.Context) {
-	ch := workflow.GetSignalChannel(ctx, caseflow.SignalApprovalChanged)
-	var c caseflow.ApprovalChanged
-	for ch.ReceiveAsync(&c) {
-		w.approvalChanged(ctx, c)
-	}
 }
 
 func requesterTier(u caseflow.User) (caseflow.Tier, error) {
